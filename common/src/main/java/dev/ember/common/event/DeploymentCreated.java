@@ -1,0 +1,4 @@
+package dev.ember.common.event;
+
+public record DeploymentCreated(DeploymentSpec deployment) {
+}

@@ -1,0 +1,42 @@
+package dev.ember.common.event;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every event the services exchange. Types are past tense and versioned: an additive change keeps the type, a
+ * breaking one is a new {@code .v2} type.
+ */
+public final class EventTypes {
+
+    public static final String PREFIX = "dev.ember.";
+
+    public static final EventType<AccountCreated> ACCOUNT_CREATED = of("account.created.v1", Topics.RESOURCES,
+            AccountCreated.class);
+    public static final EventType<ApiKeyCreated> API_KEY_CREATED = of("apikey.created.v1", Topics.RESOURCES,
+            ApiKeyCreated.class);
+    public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
+            Topics.RESOURCES, DeploymentCreated.class);
+    public static final EventType<ReplicaUpdated> REPLICA_UPDATED = of("replica.updated.v1", Topics.REPLICAS,
+            ReplicaUpdated.class);
+    public static final EventType<DeploymentStatusReported> DEPLOYMENT_STATUS_REPORTED = of(
+            "deployment.status.reported.v1", Topics.REPLICAS, DeploymentStatusReported.class);
+
+    private static final Map<String, EventType<?>> BY_TYPE = List
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED)
+            .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
+
+    private EventTypes() {
+    }
+
+    public static Optional<EventType<?>> find(String type) {
+        return Optional.ofNullable(type).map(BY_TYPE::get);
+    }
+
+    private static <T> EventType<T> of(String name, String topic, Class<T> payload) {
+        return new EventType<>(PREFIX + name, topic, payload);
+    }
+}

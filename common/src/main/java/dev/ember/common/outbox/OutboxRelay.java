@@ -1,0 +1,99 @@
+package dev.ember.common.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
+
+import dev.ember.common.event.EventCodec;
+import dev.ember.common.reactive.SingleFlight;
+
+/**
+ * Publishes outbox rows to Kafka in id order and deletes them once the broker acknowledged them (at least once;
+ * consumers are idempotent). A PostgreSQL advisory lock lets one relay at a time drain, so events of one key keep
+ * their order even with several service replicas.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "ember.outbox.enabled", stringValue = "true")
+public class OutboxRelay {
+
+    public static final String CHANNEL = "ember-outbox";
+    private static final long ADVISORY_LOCK = 0x656d626572L; // "ember"
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    @Channel(CHANNEL)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<byte[]> emitter;
+
+    @ConfigProperty(name = "ember.outbox.poll-interval", defaultValue = "PT0.1S")
+    Duration pollInterval;
+
+    @ConfigProperty(name = "ember.outbox.batch-size", defaultValue = "200")
+    int batchSize;
+
+    private SingleFlight relay;
+    private long timer = -1;
+
+    void start(@Observes StartupEvent ignored) {
+        relay = new SingleFlight(vertx, "Outbox relay", () -> drain().map(count -> count >= batchSize));
+        timer = relay.every(pollInterval.toMillis());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (relay != null) {
+            relay.stop();
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Publishes one batch; returns how many events left the outbox. */
+    Uni<Integer> drain() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(session -> session
+                        .createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")", Boolean.class)
+                        .getSingleResult())
+                .chain(locked -> locked
+                        ? OutboxEvent.<OutboxEvent>find("order by id").page(0, batchSize).list()
+                        : Uni.createFrom().item(List.<OutboxEvent>of()))
+                .chain(events -> events.isEmpty()
+                        ? Uni.createFrom().item(0)
+                        : publish(events)
+                                .chain(() -> OutboxEvent.delete("id in ?1", events.stream().map(e -> e.id).toList()))
+                                .map(Long::intValue)));
+    }
+
+    private Uni<Void> publish(List<OutboxEvent> events) {
+        // Subscribed in list order: the producer keeps that order within each partition.
+        List<Uni<Void>> sends = events.stream().map(e -> emitter.sendMessage(toMessage(e))).toList();
+        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    private static Message<byte[]> toMessage(OutboxEvent e) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(e.topic)
+                .withKey(e.key)
+                .withHeaders(EventCodec.headers(e.eventId, e.type, e.source, e.key, e.time))
+                .build();
+        return Message.of(e.payload.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ember.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.kafka.common.header.Headers;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    static final Instant T = Instant.parse("2026-01-05T09:00:00Z");
+
+    @Test
+    void anEventSurvivesTheRoundTripWithItsEnvelope() {
+        ReplicaUpdated data = new ReplicaUpdated("accounts/a/deployments/d/replicas/r", "accounts/a/deployments/d",
+                "uid", 3, "READY", "US_IOWA_1", "node-0", "NVIDIA_H100_80GB", 1, "", T);
+        Headers headers = EventCodec.headers("id-1", EventTypes.REPLICA_UPDATED.type(), "/scheduler", data.name(), T);
+
+        Event<?> event = EventCodec.decode(headers, bytes(EventCodec.toJson(data))).orElseThrow();
+
+        assertThat(event.type()).isEqualTo(EventTypes.REPLICA_UPDATED);
+        assertThat(event.id()).isEqualTo("id-1");
+        assertThat(event.source()).isEqualTo("/scheduler");
+        assertThat(event.subject()).isEqualTo(data.name());
+        assertThat(event.time()).isEqualTo(T);
+        assertThat(event.dataAs(EventTypes.REPLICA_UPDATED)).contains(data);
+        assertThat(event.dataAs(EventTypes.DEPLOYMENT_CREATED)).isEmpty();
+        assertThat(new String(headers.lastHeader("ce_specversion").value(), StandardCharsets.UTF_8)).isEqualTo("1.0");
+    }
+
+    @Test
+    void unknownTypesAndTombstonesAreSkippedAndNewFieldsIgnored() {
+        Headers future = EventCodec.headers("id", "dev.ember.something.new.v1", "/x", "s", T);
+        assertThat(EventCodec.decode(future, bytes("{}"))).isEmpty();
+        Headers known = EventCodec.headers("id", EventTypes.ACCOUNT_CREATED.type(), "/x", "accounts/a", T);
+        assertThat(EventCodec.decode(known, null)).isEmpty();
+        Event<?> additive = EventCodec.decode(known, bytes("{\"name\": \"accounts/a\", \"addedLater\": 1}"))
+                .orElseThrow();
+        assertThat(((AccountCreated) additive.data()).name()).isEqualTo("accounts/a");
+    }
+
+    @Test
+    void aKnownTypeWithBrokenDataIsAnError() {
+        Headers known = EventCodec.headers("id", EventTypes.ACCOUNT_CREATED.type(), "/x", "accounts/a", T);
+        assertThatThrownBy(() -> EventCodec.decode(known, bytes("{not json")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(EventTypes.ACCOUNT_CREATED.type());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

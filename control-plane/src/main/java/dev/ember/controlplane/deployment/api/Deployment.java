@@ -1,0 +1,42 @@
+package dev.ember.controlplane.deployment.api;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.ember.common.event.ReplicaStats;
+
+/**
+ * A deployment as the API shows it, with Fireworks' field names. On input, output-only fields (name, times, state,
+ * status, replica counts, region) are ignored.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Deployment(
+        String name,
+        String displayName,
+        String description,
+        Instant createTime,
+        Instant updateTime,
+        String state,
+        Status status,
+        Integer minReplicaCount,
+        Integer maxReplicaCount,
+        Integer desiredReplicaCount,
+        Integer replicaCount,
+        String baseModel,
+        Integer acceleratorCount,
+        String acceleratorType,
+        String precision,
+        Placement placement,
+        String region,
+        ReplicaStats replicaStats) {
+
+    /** google.rpc.Status-like detail of the latest operation. */
+    public record Status(String code, String message) {
+    }
+
+    /** Where replicas may run: one region, or a mega-region (GLOBAL, US, EUROPE, APAC). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Placement(String region, String multiRegion) {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ember.controlplane.deployment.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.event.EventConsumers;
+import dev.ember.common.event.EventTypes;
+import dev.ember.controlplane.deployment.service.DeploymentService;
+
+/** The scheduler's deployment status reports become the deployment's state and replica counts. */
+@ApplicationScoped
+public class SchedulerEventsConsumer {
+
+    public static final String CHANNEL = "ember-replicas";
+
+    @Inject
+    DeploymentService deployments;
+
+    @Incoming(CHANNEL)
+    public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
+        return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_STATUS_REPORTED)
+                .map(deployments::applyStatus)
+                .orElseGet(() -> Uni.createFrom().voidItem()));
+    }
+}

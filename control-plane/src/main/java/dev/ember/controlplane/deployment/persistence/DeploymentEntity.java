@@ -1,0 +1,122 @@
+package dev.ember.controlplane.deployment.persistence;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import dev.ember.common.name.DeploymentName;
+
+@Entity
+@Table(name = "deployment")
+@IdClass(DeploymentEntity.Key.class)
+public class DeploymentEntity {
+
+    @Id
+    @Column(name = "account_id")
+    public String accountId;
+
+    @Id
+    @Column(name = "deployment_id")
+    public String deploymentId;
+
+    public String uid;
+
+    public long generation;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    public String description;
+
+    @Column(name = "base_model")
+    public String baseModel;
+
+    @Column(name = "accelerator_type")
+    public String acceleratorType;
+
+    @Column(name = "accelerator_count")
+    public int acceleratorCount;
+
+    public String precision;
+
+    @Column(name = "min_replica_count")
+    public int minReplicaCount;
+
+    @Column(name = "max_replica_count")
+    public int maxReplicaCount;
+
+    public String placement;
+
+    public String state;
+
+    @Column(name = "status_code")
+    public String statusCode;
+
+    @Column(name = "status_message")
+    public String statusMessage;
+
+    @Column(name = "replica_count")
+    public int replicaCount;
+
+    @Column(name = "desired_replica_count")
+    public int desiredReplicaCount;
+
+    @Column(name = "pending_replicas")
+    public int pendingReplicas;
+
+    @Column(name = "downloading_replicas")
+    public int downloadingReplicas;
+
+    @Column(name = "initializing_replicas")
+    public int initializingReplicas;
+
+    @Column(name = "ready_replicas")
+    public int readyReplicas;
+
+    @Column(name = "current_region")
+    public String currentRegion;
+
+    @Column(name = "status_sequence")
+    public long statusSequence;
+
+    @Column(name = "create_time")
+    public Instant createTime;
+
+    @Column(name = "update_time")
+    public Instant updateTime;
+
+    public DeploymentName name() {
+        return new DeploymentName(accountId, deploymentId);
+    }
+
+    public static class Key implements Serializable {
+
+        public String accountId;
+        public String deploymentId;
+
+        public Key() {
+        }
+
+        public Key(DeploymentName name) {
+            this.accountId = name.account();
+            this.deploymentId = name.deployment();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(accountId, k.accountId)
+                    && Objects.equals(deploymentId, k.deploymentId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(accountId, deploymentId);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ember.controlplane.model.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.controlplane.model.persistence.ModelEntity;
+import dev.ember.controlplane.model.persistence.ModelRepository;
+
+/**
+ * The public model catalog, shipped in {@code catalog/models.json} and kept under the catalog account
+ * ({@code ember.catalog.account-id}, default {@code fireworks} so Fireworks model names work unchanged).
+ */
+@ApplicationScoped
+public class ModelCatalog {
+
+    public static final String HF_BASE_MODEL = "HF_BASE_MODEL";
+
+    record CatalogModel(String modelId, String displayName, long parameterCount, long activeParameterCount,
+            int layers, int hiddenSize, int kvHeads, int headDim, int contextLength, String defaultPrecision,
+            boolean supportsLora) {
+    }
+
+    @Inject
+    ModelRepository models;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    @ConfigProperty(name = "ember.catalog.account-id")
+    String catalogAccount;
+
+    public String catalogAccount() {
+        return catalogAccount;
+    }
+
+    /** Adds catalog models that are missing; existing rows are left as they are. Runs in a transaction. */
+    public Uni<Void> seed() {
+        return Multi.createFrom().iterable(load())
+                .onItem().transformToUniAndConcatenate(m -> models
+                        .findById(new ModelEntity.Key(catalogAccount, m.modelId()))
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().voidItem()
+                                : models.persist(toEntity(m)).replaceWithVoid()))
+                .collect().last();
+    }
+
+    private ModelEntity toEntity(CatalogModel m) {
+        ModelEntity e = new ModelEntity();
+        e.accountId = catalogAccount;
+        e.modelId = m.modelId();
+        e.displayName = m.displayName();
+        e.kind = HF_BASE_MODEL;
+        e.state = "READY";
+        e.parameterCount = m.parameterCount();
+        e.activeParameterCount = m.activeParameterCount();
+        e.layers = m.layers();
+        e.hiddenSize = m.hiddenSize();
+        e.kvHeads = m.kvHeads();
+        e.headDim = m.headDim();
+        e.contextLength = m.contextLength();
+        e.defaultPrecision = m.defaultPrecision();
+        e.supportsLora = m.supportsLora();
+        e.publicModel = true;
+        e.createTime = clock.instant();
+        return e;
+    }
+
+    private List<CatalogModel> load() {
+        try (InputStream in = ModelCatalog.class.getResourceAsStream("/catalog/models.json")) {
+            return json.readValue(in, new TypeReference<List<CatalogModel>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model catalog", e);
+        }
+    }
+}

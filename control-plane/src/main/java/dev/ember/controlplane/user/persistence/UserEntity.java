@@ -1,0 +1,57 @@
+package dev.ember.controlplane.user.persistence;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "app_user")
+@IdClass(UserEntity.Key.class)
+public class UserEntity {
+
+    @Id
+    @Column(name = "account_id")
+    public String accountId;
+
+    @Id
+    @Column(name = "user_id")
+    public String userId;
+
+    public String role;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    @Column(name = "create_time")
+    public Instant createTime;
+
+    public static class Key implements Serializable {
+
+        public String accountId;
+        public String userId;
+
+        public Key() {
+        }
+
+        public Key(String accountId, String userId) {
+            this.accountId = accountId;
+            this.userId = userId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(accountId, k.accountId) && Objects.equals(userId, k.userId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(accountId, userId);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.ember.controlplane.deployment;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import dev.ember.common.event.DeploymentCreated;
+import dev.ember.common.event.DeploymentStatusReported;
+import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ReplicaStats;
+import dev.ember.testsupport.EmberInfraResource;
+import dev.ember.testsupport.KafkaEvents;
+
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class DeploymentApiTest {
+
+    static final String KEY = "em_controlplanetestkey000000000000000000000";
+    static final String LLAMA_8B = "accounts/fireworks/models/llama-v3p1-8b-instruct";
+
+    static RequestSpecification asAdmin() {
+        return given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON);
+    }
+
+    static KafkaEvents kafka() {
+        return new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
+    @Test
+    void createReturnsTheDeploymentAndPublishesItsEvent() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"displayName\": \"My Llama\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=llama-one")
+                .then().statusCode(200)
+                .body("name", equalTo("accounts/acme/deployments/llama-one"))
+                .body("state", equalTo("CREATING"))
+                .body("displayName", equalTo("My Llama"))
+                .body("acceleratorType", equalTo("NVIDIA_H100_80GB"))
+                .body("acceleratorCount", equalTo(1))
+                .body("precision", equalTo("FP8"))
+                .body("minReplicaCount", equalTo(0))
+                .body("maxReplicaCount", equalTo(1))
+                .body("placement.multiRegion", equalTo("GLOBAL"));
+
+        asAdmin().get("/v1/accounts/acme/deployments/llama-one")
+                .then().statusCode(200).body("baseModel", equalTo(LLAMA_8B));
+
+        var event = kafka().first(EventTypes.DEPLOYMENT_CREATED,
+                e -> e.subject().equals("accounts/acme/deployments/llama-one"), Duration.ofSeconds(20));
+        assertThat(event).as("deployment.created on ember.resources").isPresent();
+        DeploymentCreated created = event.get().data();
+        assertThat(created.deployment().model().parameterCount()).isEqualTo(8_030_000_000L);
+        assertThat(created.deployment().acceleratorType()).isEqualTo("NVIDIA_H100_80GB");
+        assertThat(event.get().source()).isEqualTo("/control-plane");
+    }
+
+    @Test
+    void largeModelsGetEnoughGpusByDefault() {
+        asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-70b-instruct\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=llama-70b")
+                .then().statusCode(200)
+                .body("acceleratorType", equalTo("NVIDIA_H100_80GB"))
+                .body("acceleratorCount", equalTo(2));
+        asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/deepseek-v3\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=deepseek")
+                .then().statusCode(200)
+                .body("acceleratorType", equalTo("NVIDIA_H200_141GB"))
+                .body("acceleratorCount", equalTo(8));
+    }
+
+    @Test
+    void statusReportsFromTheSchedulerMakeTheDeploymentReady() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=to-be-ready")
+                .then().statusCode(200);
+        String uid = kafka().first(EventTypes.DEPLOYMENT_CREATED,
+                e -> e.subject().equals("accounts/acme/deployments/to-be-ready"), Duration.ofSeconds(20))
+                .orElseThrow().data().deployment().uid();
+
+        String name = "accounts/acme/deployments/to-be-ready";
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 1,
+                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", Instant.now()));
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 2, 1,
+                1, new ReplicaStats(0, 0, 0, 1), "US_IOWA_1", "", Instant.now()));
+        // A stale report delivered late changes nothing.
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 1,
+                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", Instant.now()));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
+                .then().statusCode(200)
+                .body("state", equalTo("READY"))
+                .body("replicaCount", equalTo(1))
+                .body("replicaStats.readyReplicaCount", equalTo(1))
+                .body("region", equalTo("US_IOWA_1")));
+    }
+
+    @Test
+    void validateOnlyStoresNothing() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=dry-run&validateOnly=true")
+                .then().statusCode(200).body("state", equalTo("CREATING"));
+        asAdmin().get("/v1/accounts/acme/deployments/dry-run").then().statusCode(404)
+                .body("status", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void aServerGeneratedIdIsUsedWhenNoneIsGiven() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments")
+                .then().statusCode(200).body("name", startsWith("accounts/acme/deployments/"));
+    }
+
+    @Test
+    void aDuplicateIdIsAConflict() {
+        String body = "{\"baseModel\": \"" + LLAMA_8B + "\"}";
+        asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=twice").then().statusCode(200);
+        asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=twice")
+                .then().statusCode(409).body("status", equalTo("ALREADY_EXISTS"))
+                .body("details[0].reason", equalTo("ALREADY_EXISTS"));
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() {
+        String body = "{\"baseModel\": \"" + LLAMA_8B + "\"}";
+        assertBadField(asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=Bad_Id"),
+                "deploymentId");
+        assertBadField(asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=-dash"),
+                "deploymentId");
+        assertBadField(asAdmin().body("{}").post("/v1/accounts/acme/deployments"), "baseModel");
+        assertBadField(asAdmin().body("{\"baseModel\": \"llama\"}").post("/v1/accounts/acme/deployments"),
+                "baseModel");
+        assertBadField(asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/no-such-model\"}")
+                .post("/v1/accounts/acme/deployments"), "baseModel");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"minReplicaCount\": 3, "
+                + "\"maxReplicaCount\": 2}").post("/v1/accounts/acme/deployments"), "maxReplicaCount");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"acceleratorType\": \"TPU\"}")
+                .post("/v1/accounts/acme/deployments"), "acceleratorType");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"acceleratorCount\": 3}")
+                .post("/v1/accounts/acme/deployments"), "acceleratorCount");
+        assertBadField(asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-70b-instruct\", "
+                + "\"acceleratorType\": \"NVIDIA_H100_80GB\", \"acceleratorCount\": 1, \"precision\": \"BF16\"}")
+                .post("/v1/accounts/acme/deployments"), "acceleratorCount");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"placement\": {\"region\": \"MARS_1\"}}")
+                .post("/v1/accounts/acme/deployments"), "placement.region");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"replicas\": 2}")
+                .post("/v1/accounts/acme/deployments"), "replicas");
+        assertBadField(asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"minReplicaCount\": \"two\"}")
+                .post("/v1/accounts/acme/deployments"), "minReplicaCount");
+        assertBadField(asAdmin().body("{\"baseModel\": ").post("/v1/accounts/acme/deployments"), "body");
+        assertBadField(asAdmin().body(body).post("/v1/accounts/acme/deployments?validateOnly=yes"),
+                "validateOnly");
+        assertBadField(asAdmin().get("/v1/accounts/acme/deployments/NOT_AN_ID"), "deploymentId");
+    }
+
+    @Test
+    void unknownAccountsAndDeploymentsAreNotFound() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}").post("/v1/accounts/nobody/deployments")
+                .then().statusCode(404).body("status", equalTo("NOT_FOUND"));
+        asAdmin().get("/v1/accounts/acme/deployments/never-created").then().statusCode(404)
+                .body("code", equalTo(5));
+    }
+
+    @Test
+    void requestsWithoutAValidKeyAreUnauthenticated() {
+        given().contentType(ContentType.JSON).body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments")
+                .then().statusCode(401).body("status", equalTo("UNAUTHENTICATED"))
+                .body("details[0].reason", equalTo("MISSING_API_KEY"));
+        given().header("Authorization", "Bearer em_wrong").get("/v1/accounts/acme")
+                .then().statusCode(401).body("details[0].reason", equalTo("INVALID_API_KEY"));
+    }
+
+    @Test
+    void theBootstrapAccountExists() {
+        asAdmin().get("/v1/accounts/acme").then().statusCode(200)
+                .body("name", equalTo("accounts/acme"))
+                .body("state", equalTo("READY"));
+    }
+
+    private static void assertBadField(io.restassured.response.Response response, String field) {
+        response.then().statusCode(400)
+                .body("status", equalTo("INVALID_ARGUMENT"))
+                .body("code", equalTo(3))
+                .body("details.fieldViolations.flatten().field", hasItem(field));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ember.dataplane.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.event.Event;
+import dev.ember.common.event.EventConsumers;
+import dev.ember.common.event.EventTypes;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.RoutingTable;
+
+/** Applies resource and replica events to the in-memory routing table and key cache. */
+@ApplicationScoped
+public class EventsConsumer {
+
+    @Inject
+    RoutingTable routing;
+
+    @Inject
+    KeyCache keys;
+
+    @Inject
+    CatchUp catchUp;
+
+    @Incoming("ember-resources")
+    public Uni<Void> onResource(ConsumerRecord<String, byte[]> record) {
+        return EventConsumers.dispatch(record, this::apply).invoke(() -> catchUp.applied(record));
+    }
+
+    @Incoming("ember-replicas")
+    public Uni<Void> onReplica(ConsumerRecord<String, byte[]> record) {
+        return EventConsumers.dispatch(record, this::apply).invoke(() -> catchUp.applied(record));
+    }
+
+    private Uni<Void> apply(Event<?> event) {
+        event.dataAs(EventTypes.API_KEY_CREATED).ifPresent(keys::created);
+        event.dataAs(EventTypes.DEPLOYMENT_CREATED).ifPresent(e -> routing.deployment(e.deployment()));
+        event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.ember.dataplane.openai;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.ember.common.error.EmberException;
+import dev.ember.common.error.ErrorCode;
+import dev.ember.common.error.FieldViolation;
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.error.UnavailableException;
+import dev.ember.common.event.DeploymentSpec;
+import dev.ember.dataplane.engine.TextGenerator;
+import dev.ember.dataplane.engine.Tokenizer;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.ModelResolver;
+import dev.ember.dataplane.routing.RoutingTable;
+
+/** Chat completions: validate, resolve the deployment, pick a ready replica, generate. */
+@ApplicationScoped
+public class ChatService {
+
+    public static final int DEFAULT_MAX_TOKENS = 2048;
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+
+    @Inject
+    ModelResolver models;
+
+    @Inject
+    RoutingTable routing;
+
+    @Inject
+    Clock clock;
+
+    public ChatCompletion complete(KeyCache.Key caller, ChatCompletionRequest request) {
+        if (request == null) {
+            throw InvalidArgumentException.field("body", "a JSON request body is required");
+        }
+        List<String> texts = validate(request);
+        DeploymentSpec deployment = models.resolve(request.model(), caller);
+
+        int promptTokens = Tokenizer.REPLY_PRIMER;
+        for (String text : texts) {
+            promptTokens += Tokenizer.count(text) + Tokenizer.PER_MESSAGE;
+        }
+        int context = deployment.model().contextLength();
+        if (promptTokens >= context) {
+            throw new EmberException(ErrorCode.INVALID_ARGUMENT, "context_length_exceeded", "the prompt is "
+                    + promptTokens + " tokens long, more than the model's context length of " + context);
+        }
+        int requested = request.maxCompletionTokens() != null
+                ? request.maxCompletionTokens()
+                : request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS;
+        int maxTokens = Math.min(requested, context - promptTokens);
+
+        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(
+                () -> new UnavailableException("DEPLOYMENT_NOT_READY", "deployment " + deployment.name()
+                        + " has no ready replica yet; retry shortly", Duration.ofSeconds(5)));
+        try (AutoCloseable inFlight = replica.acquire()) {
+            long seed = request.seed() != null
+                    ? request.seed() * 31 + String.join("\n", texts).hashCode()
+                    : ThreadLocalRandom.current().nextLong();
+            TextGenerator.Generation generation = TextGenerator.generate(seed, maxTokens);
+            int completionTokens = generation.tokens().size();
+            return new ChatCompletion("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
+                    "chat.completion", clock.instant().getEpochSecond(), request.model(),
+                    List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", generation.text()),
+                            generation.finished() ? "stop" : "length")),
+                    new ChatCompletion.Usage(promptTokens, completionTokens, promptTokens + completionTokens));
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** Checks the request and returns the text of each message. */
+    private static List<String> validate(ChatCompletionRequest request) {
+        List<FieldViolation> violations = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        if (request.messages() == null || request.messages().isEmpty()) {
+            violations.add(new FieldViolation("messages", "at least one message is required"));
+        } else {
+            for (int i = 0; i < request.messages().size(); i++) {
+                ChatCompletionRequest.Message m = request.messages().get(i);
+                if (m == null || m.role() == null || !ROLES.contains(m.role())) {
+                    violations.add(new FieldViolation("messages[" + i + "].role",
+                            "must be one of system, developer, user, assistant, tool"));
+                    continue;
+                }
+                String text = text(m.content());
+                if (text == null) {
+                    violations.add(new FieldViolation("messages[" + i + "].content",
+                            "must be a string or a list of {\"type\": \"text\", \"text\": ...} parts"));
+                } else {
+                    texts.add(text);
+                }
+            }
+        }
+        Integer maxTokens = request.maxCompletionTokens() != null
+                ? request.maxCompletionTokens()
+                : request.maxTokens();
+        if (maxTokens != null && maxTokens < 1) {
+            violations.add(new FieldViolation(request.maxCompletionTokens() != null
+                    ? "max_completion_tokens"
+                    : "max_tokens", "must be at least 1"));
+        }
+        if (request.temperature() != null && (request.temperature() < 0 || request.temperature() > 2)) {
+            violations.add(new FieldViolation("temperature", "must be between 0 and 2"));
+        }
+        if (request.topP() != null && (request.topP() <= 0 || request.topP() > 1)) {
+            violations.add(new FieldViolation("top_p", "must be greater than 0 and at most 1"));
+        }
+        if (request.n() != null && request.n() != 1) {
+            violations.add(new FieldViolation("n", "only n = 1 is supported by this version of Ember"));
+        }
+        if (Boolean.TRUE.equals(request.stream())) {
+            violations.add(new FieldViolation("stream", "streaming is not supported by this version of Ember"));
+        }
+        if (!violations.isEmpty()) {
+            throw InvalidArgumentException.fields(violations);
+        }
+        return texts;
+    }
+
+    private static String text(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    return null;
+                }
+                text.append(part.get("text").asText());
+            }
+            return text.toString();
+        }
+        return null;
+    }
+}

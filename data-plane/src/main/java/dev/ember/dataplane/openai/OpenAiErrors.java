@@ -1,0 +1,111 @@
+package dev.ember.dataplane.openai;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import dev.ember.common.error.EmberException;
+import dev.ember.common.error.ErrorCode;
+import dev.ember.common.error.JsonErrors;
+import dev.ember.common.error.UnavailableException;
+
+/**
+ * Every inference error in the OpenAI shape {@code {"error": {"object", "type", "code", "message", "param"}}}, with
+ * the HTTP status from the common error table.
+ */
+public class OpenAiErrors {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiErrors.class);
+
+    @ServerExceptionMapper
+    public Response ember(EmberException e) {
+        return respond(e);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return respond(JsonErrors.invalidArgument(e));
+    }
+
+    /** Quarkus has its own mappers for these two; ours give the API's error shape. */
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        int status = e.getResponse().getStatus();
+        String message = status == 404 ? "no such API path" : e.getMessage();
+        return body(status, typeFor(status), status == 404 ? "not_found" : "invalid_request_error", message, null,
+                null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected error", e);
+        return body(500, "internal_error", "internal_error", "internal error", null, null);
+    }
+
+    static Response respond(EmberException e) {
+        if (e.code().httpStatus() >= 500) {
+            LOG.warnf("Inference refused: %s", e.getMessage());
+        }
+        String param = e.violations().isEmpty() ? null : e.violations().get(0).field();
+        Long retryAfter = e instanceof UnavailableException u
+                ? u.retryAfter().map(d -> d.toSeconds()).orElse(null)
+                : null;
+        return body(e.code().httpStatus(), typeFor(e.code().httpStatus()), code(e), e.getMessage(), param, retryAfter);
+    }
+
+    private static String code(EmberException e) {
+        return e.code() == ErrorCode.INVALID_ARGUMENT && "INVALID_FIELD".equals(e.reason())
+                ? "invalid_request_error"
+                : e.reason();
+    }
+
+    private static String typeFor(int status) {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            case 503 -> "service_unavailable";
+            default -> status >= 500 ? "internal_error" : "invalid_request_error";
+        };
+    }
+
+    private static Response body(int status, String type, String code, String message, String param, Long retry) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("object", "error");
+        error.put("type", type);
+        error.put("code", code);
+        error.put("message", message);
+        if (param != null) {
+            error.put("param", param);
+        }
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", error));
+        if (retry != null) {
+            response.header("Retry-After", retry);
+        }
+        return response.build();
+    }
+}

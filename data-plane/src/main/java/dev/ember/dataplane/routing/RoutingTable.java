@@ -1,0 +1,89 @@
+package dev.ember.dataplane.routing;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.ReplicaUpdated;
+
+/**
+ * Deployments and their replicas as the events describe them. Level-based: each replica keeps its newest state (by
+ * sequence), so redelivered or reordered copies change nothing.
+ */
+@ApplicationScoped
+public class RoutingTable {
+
+    public static final String READY = "READY";
+    public static final String TERMINATED = "TERMINATED";
+
+    /** A replica and the requests it is serving now. */
+    public static final class Replica {
+
+        private volatile ReplicaUpdated state;
+        private final AtomicInteger outstanding = new AtomicInteger();
+
+        Replica(ReplicaUpdated state) {
+            this.state = state;
+        }
+
+        public ReplicaUpdated state() {
+            return state;
+        }
+
+        public int outstanding() {
+            return outstanding.get();
+        }
+
+        /** Counts a request until the returned handle is closed. */
+        public AutoCloseable acquire() {
+            outstanding.incrementAndGet();
+            return outstanding::decrementAndGet;
+        }
+    }
+
+    private final Map<String, DeploymentSpec> deployments = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Replica>> replicas = new ConcurrentHashMap<>();
+
+    public void deployment(DeploymentSpec spec) {
+        deployments.merge(spec.name(), spec, (old, neu) -> neu.generation() >= old.generation() ? neu : old);
+    }
+
+    public void replica(ReplicaUpdated update) {
+        Map<String, Replica> ofDeployment = replicas.computeIfAbsent(update.deployment(),
+                d -> new ConcurrentHashMap<>());
+        ofDeployment.compute(update.name(), (name, current) -> {
+            if (current == null) {
+                return TERMINATED.equals(update.state()) ? null : new Replica(update);
+            }
+            if (update.sequence() <= current.state.sequence()) {
+                return current;
+            }
+            if (TERMINATED.equals(update.state())) {
+                return null;
+            }
+            current.state = update;
+            return current;
+        });
+    }
+
+    public Optional<DeploymentSpec> deployment(String name) {
+        return Optional.ofNullable(deployments.get(name));
+    }
+
+    public Collection<DeploymentSpec> deployments() {
+        return deployments.values();
+    }
+
+    /** The ready replica of the deployment with the fewest requests in flight. */
+    public Optional<Replica> leastLoadedReady(DeploymentSpec deployment) {
+        return replicas.getOrDefault(deployment.name(), Map.of()).values().stream()
+                .filter(r -> READY.equals(r.state.state()) && r.state.deploymentUid().equals(deployment.uid()))
+                .min(Comparator.comparingInt(Replica::outstanding));
+    }
+}

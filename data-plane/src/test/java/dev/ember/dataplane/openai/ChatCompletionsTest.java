@@ -1,0 +1,194 @@
+package dev.ember.dataplane.openai;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import dev.ember.common.auth.ApiKeys;
+import dev.ember.common.event.ApiKeyCreated;
+import dev.ember.common.event.DeploymentCreated;
+import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ModelProfile;
+import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.testsupport.EmberInfraResource;
+import dev.ember.testsupport.KafkaEvents;
+
+/** The data plane fed by real events on the broker, as the control plane and scheduler would publish them. */
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class ChatCompletionsTest {
+
+    static final String KEY = ApiKeys.generate();
+    static final String OTHER_ACCOUNT_KEY = ApiKeys.generate();
+    static final ModelProfile LLAMA_8B = new ModelProfile("accounts/fireworks/models/llama-v3p1-8b-instruct",
+            8_030_000_000L, 8_030_000_000L, 32, 4096, 8, 128, 131072, "FP8");
+    static final String READY = "accounts/acme/deployments/ready-one";
+    static final String STARTING = "accounts/acme/deployments/starting-one";
+
+    static boolean published;
+
+    /** Once per class (in @BeforeEach, where the test port is known): keys, deployments and replicas on the bus. */
+    @BeforeEach
+    void publishTheWorld() {
+        if (published) {
+            return;
+        }
+        published = true;
+        KafkaEvents kafka = new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers",
+                String.class));
+        kafka.publish(EventTypes.API_KEY_CREATED, "accounts/acme/users/admin/apiKeys/k1", new ApiKeyCreated(
+                "accounts/acme/users/admin/apiKeys/k1", "acme", "admin", "admin", ApiKeys.hash(KEY),
+                ApiKeys.prefix(KEY), null, Instant.now()));
+        kafka.publish(EventTypes.API_KEY_CREATED, "accounts/other/users/admin/apiKeys/k2", new ApiKeyCreated(
+                "accounts/other/users/admin/apiKeys/k2", "other", "admin", "admin", ApiKeys.hash(OTHER_ACCOUNT_KEY),
+                ApiKeys.prefix(OTHER_ACCOUNT_KEY), null, Instant.now()));
+        for (String name : new String[]{READY, STARTING}) {
+            kafka.publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(new DeploymentSpec(name,
+                    "uid-" + name.hashCode(), 1, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1,
+                    "GLOBAL", Instant.now())));
+        }
+        kafka.publish(EventTypes.REPLICA_UPDATED, READY + "/replicas/r-1", new ReplicaUpdated(READY + "/replicas/r-1",
+                READY, "uid-" + READY.hashCode(), 4, "READY", "US_IOWA_1", "us-iowa-1-nvidia-h100-80gb-0",
+                "NVIDIA_H100_80GB", 1, "", Instant.now()));
+        kafka.publish(EventTypes.REPLICA_UPDATED, STARTING + "/replicas/r-2", new ReplicaUpdated(
+                STARTING + "/replicas/r-2", STARTING, "uid-" + STARTING.hashCode(), 2, "DOWNLOADING_MODEL",
+                "US_IOWA_1", "us-iowa-1-nvidia-h100-80gb-1", "NVIDIA_H100_80GB", 1, "", Instant.now()));
+        // Tests start once the data plane has applied those events.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(KEY).body(chat(READY, ""))
+                .post("/inference/v1/chat/completions").then().statusCode(200));
+    }
+
+    static RequestSpecification as(String key) {
+        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
+    }
+
+    static String chat(String model, String extra) {
+        return "{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello\"}]"
+                + extra + "}";
+    }
+
+    @Test
+    void aReadyDeploymentAnswersInTheOpenAiShape() {
+        as(KEY).body(chat(READY, ", \"max_tokens\": 16"))
+                .post("/inference/v1/chat/completions").then().statusCode(200)
+                .body("object", equalTo("chat.completion"))
+                .body("id", startsWith("chatcmpl-"))
+                .body("model", equalTo(READY))
+                .body("choices[0].index", equalTo(0))
+                .body("choices[0].message.role", equalTo("assistant"))
+                .body("choices[0].message.content", not(emptyString()))
+                .body("usage.prompt_tokens", greaterThan(4))
+                .body("usage.completion_tokens", lessThanOrEqualTo(16))
+                .body("usage.completion_tokens", greaterThan(0));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameText() {
+        String body = chat(READY, ", \"seed\": 42");
+        String first = as(KEY).body(body).post("/inference/v1/chat/completions").then().statusCode(200)
+                .extract().path("choices[0].message.content");
+        as(KEY).body(body).post("/inference/v1/chat/completions").then().statusCode(200)
+                .body("choices[0].message.content", equalTo(first))
+                .body("choices[0].finish_reason", equalTo("stop"));
+    }
+
+    @Test
+    void maxTokensCutsTheReplyWithFinishReasonLength() {
+        as(KEY).body(chat(READY, ", \"max_tokens\": 3, \"seed\": 7")).post("/inference/v1/chat/completions")
+                .then().statusCode(200)
+                .body("usage.completion_tokens", equalTo(3))
+                .body("choices[0].finish_reason", equalTo("length"));
+    }
+
+    @Test
+    void keysAreChecked() {
+        assertError(given().contentType(ContentType.JSON).body(chat(READY, ""))
+                .post("/inference/v1/chat/completions"), 401, "authentication_error", "invalid_api_key");
+        assertError(as("em_not_a_key").body(chat(READY, "")).post("/inference/v1/chat/completions"), 401,
+                "authentication_error", "invalid_api_key");
+    }
+
+    @Test
+    void anotherAccountsDeploymentIsNotFound() {
+        assertError(as(OTHER_ACCOUNT_KEY).body(chat(READY, "")).post("/inference/v1/chat/completions"), 404,
+                "invalid_request_error", "model_not_found");
+    }
+
+    @Test
+    void unknownAndUndeployedModelsAreNotFound() {
+        assertError(as(KEY).body(chat("accounts/acme/deployments/nope", "")).post("/inference/v1/chat/completions"),
+                404, "invalid_request_error", "model_not_found");
+        assertError(as(KEY).body(chat(LLAMA_8B.name(), "")).post("/inference/v1/chat/completions"), 404,
+                "invalid_request_error", "model_not_found");
+    }
+
+    @Test
+    void aDeploymentWithoutReadyReplicasIsUnavailableWithRetryAfter() {
+        as(KEY).body(chat(STARTING, "")).post("/inference/v1/chat/completions").then().statusCode(503)
+                .header("Retry-After", "5")
+                .body("error.code", equalTo("DEPLOYMENT_NOT_READY"));
+    }
+
+    @Test
+    void badRequestsNameTheParameter() {
+        assertParam(as(KEY).body("{\"model\": \"" + READY + "\"}").post("/inference/v1/chat/completions"),
+                "messages");
+        assertParam(as(KEY).body("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .post("/inference/v1/chat/completions"), "model");
+        assertParam(as(KEY).body("{\"model\": \"" + READY + "\", \"messages\": [{\"role\": \"robot\", "
+                + "\"content\": \"hi\"}]}").post("/inference/v1/chat/completions"), "messages[0].role");
+        assertParam(as(KEY).body(chat(READY, ", \"max_tokens\": 0")).post("/inference/v1/chat/completions"),
+                "max_tokens");
+        assertParam(as(KEY).body(chat(READY, ", \"temperature\": 3")).post("/inference/v1/chat/completions"),
+                "temperature");
+        assertParam(as(KEY).body(chat(READY, ", \"frobnicate\": true")).post("/inference/v1/chat/completions"),
+                "frobnicate");
+        assertParam(as(KEY).body(chat(READY, ", \"max_tokens\": \"many\"")).post("/inference/v1/chat/completions"),
+                "max_tokens");
+        assertParam(as(KEY).body(chat(READY, ", \"stream\": true")).post("/inference/v1/chat/completions"),
+                "stream");
+        assertParam(as(KEY).body("{\"model\": ").post("/inference/v1/chat/completions"), "body");
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRejected() {
+        String huge = "word ".repeat(140_000);
+        Response r = as(KEY).body("{\"model\": \"" + READY + "\", \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"" + huge + "\"}]}").post("/inference/v1/chat/completions");
+        assertError(r, 400, "invalid_request_error", "context_length_exceeded");
+    }
+
+    private static void assertError(Response r, int status, String type, String code) {
+        r.then().statusCode(status)
+                .body("error.object", equalTo("error"))
+                .body("error.type", equalTo(type))
+                .body("error.code", equalTo(code))
+                .body("error.message", not(emptyString()));
+    }
+
+    private static void assertParam(Response r, String param) {
+        r.then().log().ifValidationFails().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo(param));
+    }
+
+}

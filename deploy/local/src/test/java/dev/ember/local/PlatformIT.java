@@ -1,0 +1,255 @@
+package dev.ember.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * The platform as a user runs it: the three packaged services started by the launcher on a real PostgreSQL and
+ * Kafka, a deployment created through the control plane and queried through the data plane, then a restart on the
+ * same home.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final String DEPLOYMENT_ID = "e2e-llama";
+    private static final String BASE_MODEL = "accounts/fireworks/models/llama-v3p1-8b-instruct";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final Path repo = Path.of("../..").toAbsolutePath().normalize();
+    private final Path home = Path.of("target/e2e-home").toAbsolutePath();
+    private LocalPlatform.Running platform;
+
+    @RegisterExtension
+    final TestWatcher printLogsOnFailure = new TestWatcher() {
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            for (String module : LocalPlatform.MODULES) {
+                Path log = ServiceProcess.logFile(home, module);
+                System.out.println("---- last 60 lines of " + log + "\n" + ServiceProcess.tail(log, 60) + "\n----");
+            }
+        }
+    };
+
+    @BeforeAll
+    void startPlatform() throws IOException {
+        deleteTree(home);
+        platform = LocalPlatform.start(LocalPlatform.Options.isolated(repo, home));
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void authFileTellsClientsWhereThePlatformIsAndWhichKeyToUse() throws IOException {
+        Path authFile = home.resolve("auth.ini");
+
+        assertThat(platform.authFile()).isEqualTo(authFile);
+        assertThat(Files.readAllLines(authFile)).contains(
+                "account_id = " + platform.accountId(),
+                "api_key = " + platform.apiKey(),
+                "api_base = " + platform.controlPlaneUrl(),
+                "inference_base = " + platform.dataPlaneUrl() + "/inference/v1");
+        assertThat(Files.getPosixFilePermissions(authFile))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(platform.apiKey()).startsWith("em_");
+    }
+
+    @Test
+    @Order(2)
+    void deploymentServesChatCompletionsAndSurvivesARestart() {
+        String account = platform.accountId();
+        String deploymentName = "accounts/" + account + "/deployments/" + DEPLOYMENT_ID;
+
+        Response created = post(platform.controlPlaneUrl() + "/v1/accounts/" + account
+                + "/deployments?deploymentId=" + DEPLOYMENT_ID, "{\"baseModel\":\"" + BASE_MODEL + "\"}",
+                platform.apiKey());
+        assertThat(created.status()).as(created.describe()).isEqualTo(200);
+        assertThat(created.body().path("name").asText()).as(created.describe()).isEqualTo(deploymentName);
+        assertThat(created.body().path("state").asText()).as(created.describe()).isEqualTo("CREATING");
+
+        JsonNode ready = awaitDeploymentReady();
+        assertThat(ready.path("replicaCount").asInt()).as(ready.toString()).isEqualTo(1);
+        assertThat(ready.path("replicaStats").path("readyReplicaCount").asInt()).as(ready.toString()).isEqualTo(1);
+
+        JsonNode completion = awaitChatCompletion(deploymentName);
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.path("model").asText()).isEqualTo(deploymentName);
+        JsonNode message = completion.path("choices").path(0).path("message");
+        assertThat(message.path("role").asText()).isEqualTo("assistant");
+        assertThat(message.path("content").asText()).isNotBlank();
+        assertThat(completion.path("usage").path("completion_tokens").asInt()).isBetween(1, 16);
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isPositive();
+
+        Response anonymous = post(chatUrl(), chatBody(deploymentName), null);
+        assertThat(anonymous.status()).as(anonymous.describe()).isEqualTo(401);
+        assertThat(anonymous.body().path("error").path("code").isMissingNode()).as(anonymous.describe()).isFalse();
+        Response wrongKey = post(chatUrl(), chatBody(deploymentName), "em_" + "x".repeat(40));
+        assertThat(wrongKey.status()).as(wrongKey.describe()).isEqualTo(401);
+
+        String apiKey = platform.apiKey();
+        platform.close();
+        platform = LocalPlatform.start(LocalPlatform.Options.isolated(repo, home));
+
+        assertThat(platform.accountId()).isEqualTo(account);
+        assertThat(platform.apiKey()).isEqualTo(apiKey);
+        Response accountAfterRestart = get(platform.controlPlaneUrl() + "/v1/accounts/" + account);
+        assertThat(accountAfterRestart.status()).as(accountAfterRestart.describe()).isEqualTo(200);
+        Response deploymentAfterRestart = get(deploymentUrl());
+        assertThat(deploymentAfterRestart.status()).as(deploymentAfterRestart.describe()).isEqualTo(200);
+        assertThat(deploymentAfterRestart.body().path("name").asText()).isEqualTo(deploymentName);
+        assertThat(awaitChatCompletion(deploymentName).path("object").asText()).isEqualTo("chat.completion");
+    }
+
+    private JsonNode awaitDeploymentReady() {
+        AtomicReference<JsonNode> deployment = new AtomicReference<>();
+        await("deployment " + DEPLOYMENT_ID + " READY").atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
+            Response response = get(deploymentUrl());
+            assertThat(response.status()).as(response.describe()).isEqualTo(200);
+            assertThat(response.body().path("state").asText()).as(response.describe()).isEqualTo("READY");
+            deployment.set(response.body());
+        });
+        return deployment.get();
+    }
+
+    /** Polls: the data plane learns of the ready replica from Kafka a moment after the control plane does. */
+    private JsonNode awaitChatCompletion(String deploymentName) {
+        AtomicReference<JsonNode> completion = new AtomicReference<>();
+        await("a chat completion from " + deploymentName).atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
+            Response response = post(chatUrl(), chatBody(deploymentName), platform.apiKey());
+            assertThat(response.status()).as(response.describe()).isEqualTo(200);
+            completion.set(response.body());
+        });
+        return completion.get();
+    }
+
+    private String deploymentUrl() {
+        return platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
+    }
+
+    private String chatUrl() {
+        return platform.dataPlaneUrl() + "/inference/v1/chat/completions";
+    }
+
+    private String chatBody(String deploymentName) {
+        return json.createObjectNode()
+                .put("model", deploymentName)
+                .put("max_tokens", 16)
+                .set("messages", json.createArrayNode().add(json.createObjectNode()
+                        .put("role", "user")
+                        .put("content", "Say hello")))
+                .toString();
+    }
+
+    @Test
+    @Order(3)
+    void everyServiceExposesHealthMetricsAndOpenApi() {
+        for (String base : List.of(platform.controlPlaneUrl(), platform.schedulerUrl(), platform.dataPlaneUrl())) {
+            Response health = get(base + "/q/health");
+            assertThat(health.status()).as(base + " " + health.describe()).isEqualTo(200);
+            assertThat(health.body().path("status").asText()).as(base).isEqualTo("UP");
+            Response metrics = get(base + "/q/metrics");
+            assertThat(metrics.status()).as(base).isEqualTo(200);
+            assertThat(metrics.text()).as(base).contains("jvm_memory_used_bytes");
+            Response openApi = get(base + "/q/openapi?format=json");
+            assertThat(openApi.status()).as(base).isEqualTo(200);
+            assertThat(openApi.body().path("openapi").asText()).as(base).startsWith("3.");
+        }
+    }
+
+    private Response get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + platform.apiKey())
+                .GET());
+    }
+
+    private Response post(String url, String body, String apiKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return send(request);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), parse(response.body()));
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body.isBlank() ? MissingNode.getInstance() : json.readTree(body);
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private record Response(int status, String text, JsonNode body) {
+
+        String describe() {
+            return "HTTP " + status + ": " + text;
+        }
+    }
+}

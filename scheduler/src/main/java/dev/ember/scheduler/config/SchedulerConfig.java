@@ -1,0 +1,34 @@
+package dev.ember.scheduler.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "scheduler")
+public interface SchedulerConfig {
+
+    /** How often the reconciler compares desired and actual replicas even without events (level-based resync). */
+    @WithDefault("PT0.5S")
+    Duration reconcileInterval();
+
+    /** GPUs per node. */
+    @WithDefault("8")
+    int gpusPerNode();
+
+    /** Bandwidth from the model store to a node, for DOWNLOADING_MODEL time. */
+    @WithDefault("2000000000")
+    long downloadBytesPerSecond();
+
+    /** Host to GPU load rate per GPU, for INITIALIZING time. */
+    @WithDefault("5000000000")
+    long loadBytesPerSecondPerGpu();
+
+    /** Fixed part of INITIALIZING: starting the model server process. */
+    @WithDefault("PT2S")
+    Duration serverStart();
+
+    /** Region -> accelerator type -> number of nodes. */
+    Map<String, Map<String, Integer>> inventory();
+}

@@ -1,0 +1,34 @@
+package dev.ember.scheduler.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.event.EventConsumers;
+import dev.ember.common.event.EventTypes;
+import dev.ember.scheduler.reconcile.DeploymentSpecs;
+import dev.ember.scheduler.reconcile.Reconciler;
+
+/** Deployment specs from the control plane; each change triggers a reconciliation. */
+@ApplicationScoped
+public class ResourceEventsConsumer {
+
+    public static final String CHANNEL = "ember-resources";
+
+    @Inject
+    DeploymentSpecs specs;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Incoming(CHANNEL)
+    public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
+        return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_CREATED)
+                .map(created -> specs.created(created.deployment()).invoke(reconciler::trigger))
+                .orElseGet(() -> Uni.createFrom().voidItem()));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ember.scheduler.persistence;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Queries of the scheduler's tables. */
+public final class SchedulerRepositories {
+
+    private SchedulerRepositories() {
+    }
+
+    @ApplicationScoped
+    public static class Nodes implements PanacheRepositoryBase<NodeEntity, String> {
+    }
+
+    @ApplicationScoped
+    public static class Deployments implements PanacheRepositoryBase<DeploymentEntity, String> {
+    }
+
+    @ApplicationScoped
+    public static class Replicas implements PanacheRepositoryBase<ReplicaEntity, String> {
+
+        /** Every replica that holds or waits for GPUs. */
+        public Uni<List<ReplicaEntity>> listLive() {
+            return list("state <> ?1 order by createTime", ReplicaState.TERMINATED.name());
+        }
+    }
+}

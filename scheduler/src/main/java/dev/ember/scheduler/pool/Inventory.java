@@ -1,0 +1,76 @@
+package dev.ember.scheduler.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.hardware.AcceleratorType;
+import dev.ember.common.hardware.Region;
+import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.persistence.NodeEntity;
+import dev.ember.scheduler.persistence.SchedulerRepositories;
+
+/** Loads the configured GPU nodes into the scheduler's table at startup; nodes already known are kept. */
+@ApplicationScoped
+public class Inventory {
+
+    private static final Logger LOG = Logger.getLogger(Inventory.class);
+
+    @Inject
+    SchedulerConfig config;
+
+    @Inject
+    SchedulerRepositories.Nodes nodes;
+
+    void onStart(@Observes StartupEvent ignored) throws Throwable {
+        List<NodeEntity> configured = configuredNodes(config);
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Multi.createFrom()
+                .iterable(configured)
+                .onItem().transformToUniAndConcatenate(n -> nodes.findById(n.nodeId)
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().voidItem()
+                                : nodes.persist(n).replaceWithVoid()))
+                .collect().last()));
+        LOG.infof("GPU inventory: %d nodes", configured.size());
+    }
+
+    /** Nodes named {@code <region>-<type>-<n>} in lower case, e.g. {@code us-iowa-1-nvidia-h100-80gb-0}. */
+    static List<NodeEntity> configuredNodes(SchedulerConfig config) {
+        List<NodeEntity> result = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Integer>> region : config.inventory().entrySet()) {
+            if (Region.find(region.getKey()).isEmpty()) {
+                throw new IllegalArgumentException("scheduler.inventory: unknown region '" + region.getKey()
+                        + "'; one of " + Region.names());
+            }
+            for (Map.Entry<String, Integer> type : region.getValue().entrySet()) {
+                if (AcceleratorType.find(type.getKey()).isEmpty()) {
+                    throw new IllegalArgumentException("scheduler.inventory." + region.getKey()
+                            + ": unknown accelerator type '" + type.getKey() + "'; one of " + AcceleratorType.names());
+                }
+                for (int i = 0; i < type.getValue(); i++) {
+                    NodeEntity n = new NodeEntity();
+                    n.nodeId = (region.getKey() + "-" + type.getKey() + "-" + i).toLowerCase(Locale.ROOT)
+                            .replace('_', '-');
+                    n.region = region.getKey();
+                    n.acceleratorType = type.getKey();
+                    n.gpus = config.gpusPerNode();
+                    result.add(n);
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.ember.scheduler.reconcile;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dev.ember.common.event.DeploymentStatusReported;
+import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ReplicaStats;
+import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.common.hardware.Region;
+import dev.ember.common.name.DeploymentName;
+import dev.ember.common.name.ReplicaName;
+import dev.ember.common.name.ResourceIds;
+import dev.ember.common.outbox.Outbox;
+import dev.ember.common.reactive.SingleFlight;
+import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.persistence.DeploymentEntity;
+import dev.ember.scheduler.persistence.NodeEntity;
+import dev.ember.scheduler.persistence.ReplicaEntity;
+import dev.ember.scheduler.persistence.ReplicaState;
+import dev.ember.scheduler.persistence.SchedulerRepositories;
+import dev.ember.scheduler.placement.Placer;
+
+/**
+ * Level-based reconciliation: on every tick (and after every event) it compares each deployment's desired replicas
+ * with the replicas that exist, creates or places what is missing, advances replicas whose step is due on the clock,
+ * and publishes what changed. One transaction per tick, so a crash at any point leaves either the whole tick or
+ * none of it: a restarted scheduler ends with exactly the desired replicas.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    private static final long ADVISORY_LOCK = 0x7363686564L; // "sched"
+
+    @Inject
+    SchedulerConfig config;
+
+    @Inject
+    SchedulerRepositories.Deployments deployments;
+
+    @Inject
+    SchedulerRepositories.Nodes nodes;
+
+    @Inject
+    SchedulerRepositories.Replicas replicas;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Vertx vertx;
+
+    private SingleFlight loop;
+    private long timer = -1;
+
+    void start(@Observes StartupEvent ignored) {
+        loop = new SingleFlight(vertx, "Reconciler", () -> reconcile().replaceWith(false));
+        timer = loop.every(config.reconcileInterval().toMillis());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (loop != null) {
+            loop.stop();
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Asks for a reconciliation soon, e.g. after a spec changed. */
+    public void trigger() {
+        if (loop != null) {
+            loop.trigger();
+        }
+    }
+
+    /** One reconciliation of every deployment, in one transaction. */
+    public Uni<Void> reconcile() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")",
+                        Boolean.class).getSingleResult())
+                .chain(locked -> !locked
+                        ? Uni.createFrom().voidItem()
+                        : deployments.listAll().chain(ds -> nodes.listAll().chain(ns -> replicas.listLive()
+                                .chain(rs -> apply(ds, new Placer(ns, rs), rs))))));
+    }
+
+    private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live) {
+        Instant now = clock.instant();
+        Map<String, List<ReplicaEntity>> byDeployment = live.stream()
+                .collect(Collectors.groupingBy(r -> r.deploymentName));
+        List<ReplicaEntity> created = new ArrayList<>();
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (DeploymentEntity d : ds) {
+            List<ReplicaEntity> rs = new ArrayList<>(byDeployment.getOrDefault(d.name, List.of()));
+            while (rs.size() < d.desiredReplicas) {
+                ReplicaEntity r = newReplica(d, now);
+                rs.add(r);
+                created.add(r);
+            }
+            for (ReplicaEntity r : rs) {
+                advance(d, r, placer, now, writes);
+            }
+            status(d, rs, now, writes);
+        }
+        return Multi.createFrom().iterable(created)
+                .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
+                .collect().last()
+                .chain(() -> Multi.createFrom().iterable(writes).onItem().transformToUniAndConcatenate(w -> w)
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    private ReplicaEntity newReplica(DeploymentEntity d, Instant now) {
+        ReplicaEntity r = new ReplicaEntity();
+        r.name = new ReplicaName(DeploymentName.parse("name", d.name), "r-" + ResourceIds.generate(8)).toString();
+        r.deploymentName = d.name;
+        r.deploymentUid = d.uid;
+        r.state = ReplicaState.PENDING_SCHEDULING.name();
+        r.acceleratorType = d.acceleratorType;
+        r.gpus = d.acceleratorCount;
+        r.sequence = 0;
+        r.message = "";
+        r.createTime = now;
+        r.updateTime = now;
+        return r;
+    }
+
+    /** Moves one replica through every step that is due at {@code now}, one event per step. */
+    private void advance(DeploymentEntity d, ReplicaEntity r, Placer placer, Instant now, List<Uni<Void>> writes) {
+        if (r.sequence == 0) {
+            publish(r, now, writes);
+        }
+        if (ReplicaState.PENDING_SCHEDULING.name().equals(r.state)) {
+            List<String> regions = allowedRegions(d, placer);
+            Optional<NodeEntity> node = regions.isEmpty()
+                    ? Optional.empty()
+                    : placer.place(d.acceleratorType, d.acceleratorCount, regions);
+            if (node.isEmpty()) {
+                String reason = "no " + d.acceleratorType + " capacity for " + d.acceleratorCount + " GPU(s) in "
+                        + (d.pinnedRegion != null ? d.pinnedRegion : d.placement);
+                if (!reason.equals(r.message)) {
+                    r.message = reason;
+                    publish(r, now, writes);
+                }
+                return;
+            }
+            r.nodeId = node.get().nodeId;
+            r.region = node.get().region;
+            r.message = "";
+            step(r, ReplicaState.DOWNLOADING_MODEL, now, now.plus(ReplicaTimings.download(config, d.weightBytes)),
+                    writes);
+        }
+        while (r.nextTransitionAt != null && !r.nextTransitionAt.isAfter(now)) {
+            Instant at = r.nextTransitionAt;
+            if (ReplicaState.DOWNLOADING_MODEL.name().equals(r.state)) {
+                step(r, ReplicaState.INITIALIZING, at,
+                        at.plus(ReplicaTimings.initialize(config, d.weightBytes, d.acceleratorCount)), writes);
+            } else if (ReplicaState.INITIALIZING.name().equals(r.state)) {
+                step(r, ReplicaState.READY, at, null, writes);
+                LOG.infof("Replica %s is READY on %s", r.name, r.nodeId);
+            } else {
+                r.nextTransitionAt = null;
+            }
+        }
+    }
+
+    /**
+     * Where a deployment's replicas may go. A region: only it. A mega-region: any of its regions. GLOBAL: one region
+     * picked when the first replica is placed, then kept for good.
+     */
+    private List<String> allowedRegions(DeploymentEntity d, Placer placer) {
+        Optional<Region> region = Region.find(d.placement);
+        if (region.isPresent()) {
+            return List.of(region.get().name());
+        }
+        Region.MegaRegion mega = Region.MegaRegion.find(d.placement).orElse(Region.MegaRegion.GLOBAL);
+        List<String> regions = mega.regions().stream().map(Enum::name).toList();
+        if (mega != Region.MegaRegion.GLOBAL) {
+            return regions;
+        }
+        if (d.pinnedRegion == null) {
+            placer.roomiestRegion(d.acceleratorType, d.acceleratorCount, regions)
+                    .ifPresent(chosen -> d.pinnedRegion = chosen);
+        }
+        return d.pinnedRegion == null ? List.of() : List.of(d.pinnedRegion);
+    }
+
+    private void step(ReplicaEntity r, ReplicaState to, Instant at, Instant next, List<Uni<Void>> writes) {
+        r.state = to.name();
+        r.nextTransitionAt = next;
+        publish(r, at, writes);
+    }
+
+    private void publish(ReplicaEntity r, Instant at, List<Uni<Void>> writes) {
+        r.sequence++;
+        r.updateTime = at;
+        ReplicaUpdated event = new ReplicaUpdated(r.name, r.deploymentName, r.deploymentUid, r.sequence, r.state,
+                r.region, r.nodeId, r.acceleratorType, r.gpus, r.message, at);
+        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.REPLICA_UPDATED, r.name, event)));
+    }
+
+    /** Publishes the deployment's status when it differs from the last one published. */
+    private void status(DeploymentEntity d, List<ReplicaEntity> rs, Instant now, List<Uni<Void>> writes) {
+        ReplicaStats stats = new ReplicaStats(count(rs, ReplicaState.PENDING_SCHEDULING),
+                count(rs, ReplicaState.DOWNLOADING_MODEL), count(rs, ReplicaState.INITIALIZING),
+                count(rs, ReplicaState.READY));
+        String region = rs.stream().map(r -> r.region).filter(x -> x != null).findFirst().orElse(d.pinnedRegion);
+        String message = rs.stream().map(r -> r.message).filter(m -> m != null && !m.isEmpty()).findFirst()
+                .orElse("");
+        String key = d.generation + "|" + d.desiredReplicas + "|" + rs.size() + "|" + stats + "|" + region + "|"
+                + message;
+        if (key.equals(d.lastStatus)) {
+            return;
+        }
+        d.lastStatus = key;
+        d.statusSequence++;
+        d.updateTime = now;
+        DeploymentStatusReported report = new DeploymentStatusReported(d.name, d.uid, d.generation, d.statusSequence,
+                d.desiredReplicas, rs.size(), stats, region, message, now);
+        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.DEPLOYMENT_STATUS_REPORTED, d.name, report)));
+    }
+
+    private static int count(List<ReplicaEntity> rs, ReplicaState state) {
+        return (int) rs.stream().filter(r -> state.name().equals(r.state)).count();
+    }
+}
