@@ -16,7 +16,12 @@ public record ChatCompletionRequest(
         Long seed,
         String user,
         Integer n,
-        Boolean stream) {
+        Boolean stream,
+        @JsonProperty("stream_options") StreamOptions streamOptions) {
+
+    /** Accepted for OpenAI compatibility: the last chunk of a stream always carries usage. */
+    public record StreamOptions(@JsonProperty("include_usage") Boolean includeUsage) {
+    }
 
     /** A chat message; {@code content} is a string or a list of {@code {"type": "text", "text": ...}} parts. */
     public record Message(String role, JsonNode content, String name) {

@@ -7,12 +7,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ember.dataplane.auth.InferenceAuth;
 
 /** The OpenAI-compatible endpoint: any OpenAI SDK pointed at {@code http://host:8081/inference/v1} works. */
 @Path("/inference/v1")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChatCompletionsResource {
 
@@ -22,10 +25,18 @@ public class ChatCompletionsResource {
     @Inject
     ChatService chat;
 
+    @Inject
+    ObjectMapper json;
+
     @POST
     @Path("chat/completions")
-    public ChatCompletion chatCompletions(@HeaderParam("Authorization") String authorization,
+    public Response chatCompletions(@HeaderParam("Authorization") String authorization,
             ChatCompletionRequest request) {
-        return chat.complete(auth.authenticate(authorization), request);
+        ChatService.Prepared prepared = chat.prepare(auth.authenticate(authorization), request);
+        if (prepared.streaming()) {
+            return Response.ok(new ChatStream(prepared, json), "text/event-stream")
+                    .header("Cache-Control", "no-cache").build();
+        }
+        return Response.ok(chat.complete(prepared), MediaType.APPLICATION_JSON).build();
     }
 }

@@ -41,7 +41,26 @@ public class ChatService {
     @Inject
     Clock clock;
 
-    public ChatCompletion complete(KeyCache.Key caller, ChatCompletionRequest request) {
+    /** A validated request bound to the replica that will serve it, with its reply already drawn. */
+    public record Prepared(ChatCompletionRequest request, RoutingTable.Replica replica, int promptTokens,
+            TextGenerator.Generation generation, String id, long created) {
+
+        public boolean streaming() {
+            return Boolean.TRUE.equals(request.stream());
+        }
+
+        String finishReason() {
+            return generation.finished() ? "stop" : "length";
+        }
+
+        ChatCompletion.Usage usage() {
+            int completion = generation.tokens().size();
+            return new ChatCompletion.Usage(promptTokens, completion, promptTokens + completion);
+        }
+    }
+
+    /** Validates, resolves the deployment, picks the least-loaded ready replica and draws the reply. */
+    public Prepared prepare(KeyCache.Key caller, ChatCompletionRequest request) {
         if (request == null) {
             throw InvalidArgumentException.field("body", "a JSON request body is required");
         }
@@ -65,17 +84,20 @@ public class ChatService {
         RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(
                 () -> new UnavailableException("DEPLOYMENT_NOT_READY", "deployment " + deployment.name()
                         + " has no ready replica yet; retry shortly", Duration.ofSeconds(5)));
-        try (AutoCloseable inFlight = replica.acquire()) {
-            long seed = request.seed() != null
-                    ? request.seed() * 31 + String.join("\n", texts).hashCode()
-                    : ThreadLocalRandom.current().nextLong();
-            TextGenerator.Generation generation = TextGenerator.generate(seed, maxTokens);
-            int completionTokens = generation.tokens().size();
-            return new ChatCompletion("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
-                    "chat.completion", clock.instant().getEpochSecond(), request.model(),
-                    List.of(new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", generation.text()),
-                            generation.finished() ? "stop" : "length")),
-                    new ChatCompletion.Usage(promptTokens, completionTokens, promptTokens + completionTokens));
+        long seed = request.seed() != null
+                ? request.seed() * 31 + String.join("\n", texts).hashCode()
+                : ThreadLocalRandom.current().nextLong();
+        return new Prepared(request, replica, promptTokens, TextGenerator.generate(seed, maxTokens),
+                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
+    }
+
+    /** The whole reply as one {@code chat.completion}. */
+    public ChatCompletion complete(Prepared p) {
+        try (AutoCloseable inFlight = p.replica().acquire()) {
+            return new ChatCompletion(p.id(), "chat.completion", p.created(), p.request().model(),
+                    List.of(new ChatCompletion.Choice(0,
+                            new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
+                    p.usage());
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
@@ -120,9 +142,6 @@ public class ChatService {
         }
         if (request.n() != null && request.n() != 1) {
             violations.add(new FieldViolation("n", "only n = 1 is supported by this version of Ember"));
-        }
-        if (Boolean.TRUE.equals(request.stream())) {
-            violations.add(new FieldViolation("stream", "streaming is not supported by this version of Ember"));
         }
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);

@@ -1,6 +1,7 @@
 package dev.ember.dataplane.openai;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,10 +12,16 @@ import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -120,6 +127,42 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void aStreamSendsTheSameReplyAsChunksThenUsageThenDone() throws Exception {
+        String whole = as(KEY).body(chat(READY, ", \"seed\": 5")).post("/inference/v1/chat/completions")
+                .then().statusCode(200).extract().path("choices[0].message.content");
+
+        Response streamed = as(KEY).body(chat(READY, ", \"seed\": 5, \"stream\": true"))
+                .post("/inference/v1/chat/completions");
+        streamed.then().statusCode(200).contentType(startsWith("text/event-stream"));
+        List<String> events = Arrays.stream(streamed.asString().split("\n\n")).map(String::strip)
+                .filter(e -> !e.isEmpty()).toList();
+        assertThat(events).allMatch(e -> e.startsWith("data: "));
+        assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> chunks = new ArrayList<>();
+        for (String e : events.subList(0, events.size() - 1)) {
+            chunks.add(json.readTree(e.substring("data: ".length())));
+        }
+        assertThat(chunks).allMatch(c -> c.path("object").asText().equals("chat.completion.chunk"));
+        assertThat(chunks.get(0).path("choices").path(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> text.append(c.path("choices").path(0).path("delta").path("content").asText("")));
+        assertThat(text.toString()).isEqualTo(whole);
+        JsonNode last = chunks.get(chunks.size() - 1);
+        assertThat(last.path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(last.path("usage").path("completion_tokens").asInt()).isEqualTo(chunks.size() - 2);
+        assertThat(chunks.get(1).path("choices").path(0).has("finish_reason")).isTrue();
+        assertThat(chunks.get(1).path("choices").path(0).path("finish_reason").isNull()).isTrue();
+    }
+
+    @Test
+    void errorsOfAStreamedRequestComeBeforeTheStreamAsJson() {
+        assertError(as(KEY).body(chat("accounts/acme/deployments/nope", ", \"stream\": true"))
+                .post("/inference/v1/chat/completions"), 404, "invalid_request_error", "model_not_found");
+    }
+
+    @Test
     void keysAreChecked() {
         assertError(given().contentType(ContentType.JSON).body(chat(READY, ""))
                 .post("/inference/v1/chat/completions"), 401, "authentication_error", "invalid_api_key");
@@ -164,7 +207,7 @@ class ChatCompletionsTest {
                 "frobnicate");
         assertParam(as(KEY).body(chat(READY, ", \"max_tokens\": \"many\"")).post("/inference/v1/chat/completions"),
                 "max_tokens");
-        assertParam(as(KEY).body(chat(READY, ", \"stream\": true")).post("/inference/v1/chat/completions"),
+        assertParam(as(KEY).body(chat(READY, ", \"stream\": \"yes\"")).post("/inference/v1/chat/completions"),
                 "stream");
         assertParam(as(KEY).body("{\"model\": ").post("/inference/v1/chat/completions"), "body");
     }

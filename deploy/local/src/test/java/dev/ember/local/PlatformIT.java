@@ -198,6 +198,32 @@ class PlatformIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void theUnmodifiedOpenAiSdkWorksAgainstTheDataPlane() throws Exception {
+        Path script = Path.of("src/test/node/openai-sdk.mjs").toAbsolutePath();
+        String model = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
+        Process node = new ProcessBuilder("node", script.toString(), platform.inferenceBaseUrl(), platform.apiKey(),
+                model).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+
+        JsonNode seen = json.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
+        assertThat(seen.path("object").asText()).as(output).isEqualTo("chat.completion");
+        assertThat(seen.path("model").asText()).isEqualTo(model);
+        assertThat(seen.path("content").asText()).isNotBlank();
+        assertThat(seen.path("usage").path("completion_tokens").asInt()).isBetween(1, 32);
+        assertThat(seen.path("streamedText").asText()).as("same seed, same text, streamed")
+                .isEqualTo(seen.path("content").asText());
+        assertThat(seen.path("chunks").asInt()).isGreaterThan(2);
+        assertThat(seen.path("finishReason").asText()).isIn("stop", "length");
+        assertThat(seen.path("streamUsage").path("completion_tokens").asInt())
+                .isEqualTo(seen.path("usage").path("completion_tokens").asInt());
+        assertThat(seen.path("notFound").path("status").asInt()).isEqualTo(404);
+        assertThat(seen.path("notFound").path("code").asText()).isEqualTo("model_not_found");
+        assertThat(seen.path("badKey").path("status").asInt()).isEqualTo(401);
+    }
+
     private Response get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + platform.apiKey())

@@ -1,0 +1,53 @@
+package dev.ember.dataplane.openai;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import jakarta.ws.rs.core.StreamingOutput;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Writes a prepared reply as server-sent events: a first chunk with the role, one chunk per token, a last chunk
+ * with the finish reason and usage, then {@code data: [DONE]}. Each event is flushed as it is written.
+ */
+final class ChatStream implements StreamingOutput {
+
+    private final ChatService.Prepared prepared;
+    private final ObjectMapper json;
+
+    ChatStream(ChatService.Prepared prepared, ObjectMapper json) {
+        this.prepared = prepared;
+        this.json = json;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+        try (AutoCloseable inFlight = prepared.replica().acquire()) {
+            send(out, chunk(new ChatCompletionChunk.Delta("assistant", ""), null, null));
+            for (String token : prepared.generation().tokens()) {
+                send(out, chunk(new ChatCompletionChunk.Delta(null, token), null, null));
+            }
+            send(out, chunk(new ChatCompletionChunk.Delta(null, null), prepared.finishReason(), prepared.usage()));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private ChatCompletionChunk chunk(ChatCompletionChunk.Delta delta, String finishReason,
+            ChatCompletion.Usage usage) {
+        return new ChatCompletionChunk(prepared.id(), ChatCompletionChunk.OBJECT, prepared.created(),
+                prepared.request().model(), List.of(new ChatCompletionChunk.Choice(0, delta, finishReason)), usage);
+    }
+
+    private void send(OutputStream out, ChatCompletionChunk chunk) throws IOException {
+        out.write(("data: " + json.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
