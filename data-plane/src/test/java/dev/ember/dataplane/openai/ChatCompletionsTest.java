@@ -163,6 +163,18 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void modelsListsTheDeploymentsOfTheKeysAccountOnly() {
+        as(KEY).get("/inference/v1/models").then().statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data.id", org.hamcrest.Matchers.containsInAnyOrder(READY, STARTING))
+                .body("data[0].object", equalTo("model"))
+                .body("data[0].owned_by", equalTo("acme"));
+        as(OTHER_ACCOUNT_KEY).get("/inference/v1/models").then().statusCode(200)
+                .body("data", org.hamcrest.Matchers.empty());
+        assertError(given().get("/inference/v1/models"), 401, "authentication_error", "invalid_api_key");
+    }
+
+    @Test
     void keysAreChecked() {
         assertError(given().contentType(ContentType.JSON).body(chat(READY, ""))
                 .post("/inference/v1/chat/completions"), 401, "authentication_error", "invalid_api_key");

@@ -1,0 +1,48 @@
+package dev.ember.dataplane.openai;
+
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.ember.common.name.DeploymentName;
+import dev.ember.dataplane.auth.InferenceAuth;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.RoutingTable;
+
+/** {@code GET /inference/v1/models}: the deployments the caller's key can send requests to, as OpenAI models. */
+@Path("/inference/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    public record ModelList(String object, List<Model> data) {
+    }
+
+    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    @Inject
+    InferenceAuth auth;
+
+    @Inject
+    RoutingTable routing;
+
+    @GET
+    public ModelList list(@HeaderParam("Authorization") String authorization) {
+        KeyCache.Key caller = auth.authenticate(authorization);
+        List<Model> models = routing.deployments().stream()
+                .filter(d -> DeploymentName.parse("name", d.name()).account().equals(caller.account()))
+                .sorted(Comparator.comparing(d -> d.name()))
+                .map(d -> new Model(d.name(), "model", d.createTime() == null ? 0 : d.createTime().getEpochSecond(),
+                        caller.account()))
+                .toList();
+        return new ModelList("list", models);
+    }
+}
