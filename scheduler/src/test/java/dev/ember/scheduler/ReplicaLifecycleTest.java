@@ -38,7 +38,7 @@ class ReplicaLifecycleTest {
 
     static DeploymentSpec spec(String id, String type, int gpus, String placement) {
         return new DeploymentSpec("accounts/acme/deployments/" + id, UUID.randomUUID().toString(), 1, id,
-                LLAMA_8B.name(), LLAMA_8B, type, gpus, "FP8", 0, 1, placement, Instant.now());
+                LLAMA_8B.name(), LLAMA_8B, type, gpus, "FP8", 0, 1, placement, Instant.now(), null);
     }
 
     static DeploymentStatusReported latestStatus(String name) {

@@ -19,5 +19,11 @@ public record DeploymentSpec(
         int minReplicaCount,
         int maxReplicaCount,
         String placement,
-        Instant createTime) {
+        Instant createTime,
+        AutoscalingPolicy autoscalingPolicy) {
+
+    /** The policy in force: the spec's, or the defaults for specs written before policies existed. */
+    public AutoscalingPolicy policy() {
+        return autoscalingPolicy == null ? AutoscalingPolicy.defaults() : autoscalingPolicy.withDefaults();
+    }
 }

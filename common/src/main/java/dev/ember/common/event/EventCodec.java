@@ -41,6 +41,15 @@ public final class EventCodec {
         }
     }
 
+    /** Reads JSON that {@link #toJson} wrote. */
+    public static <T> T fromJson(String json, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot decode " + json, e);
+        }
+    }
+
     public static Headers headers(String id, String type, String source, String subject, Instant time) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", bytes(SPEC_VERSION));

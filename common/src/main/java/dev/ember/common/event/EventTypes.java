@@ -25,8 +25,14 @@ public final class EventTypes {
     public static final EventType<DeploymentStatusReported> DEPLOYMENT_STATUS_REPORTED = of(
             "deployment.status.reported.v1", Topics.REPLICAS, DeploymentStatusReported.class);
 
+    public static final EventType<LoadReported> LOAD_REPORTED = of("deployment.load.reported.v1", Topics.LOAD,
+            LoadReported.class);
+    public static final EventType<WakeUpRequested> WAKE_UP_REQUESTED = of("deployment.wakeup.requested.v1",
+            Topics.LOAD, WakeUpRequested.class);
+
     private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED)
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED,
+                    LOAD_REPORTED, WAKE_UP_REQUESTED)
             .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 
     private EventTypes() {

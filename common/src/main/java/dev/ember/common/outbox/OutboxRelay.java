@@ -1,6 +1,5 @@
 package dev.ember.common.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,10 +18,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
-import dev.ember.common.event.EventCodec;
+import dev.ember.common.event.EventMessages;
 import dev.ember.common.reactive.SingleFlight;
 
 /**
@@ -89,11 +87,6 @@ public class OutboxRelay {
     }
 
     private static Message<byte[]> toMessage(OutboxEvent e) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(e.topic)
-                .withKey(e.key)
-                .withHeaders(EventCodec.headers(e.eventId, e.type, e.source, e.key, e.time))
-                .build();
-        return Message.of(e.payload.getBytes(StandardCharsets.UTF_8)).addMetadata(metadata);
+        return EventMessages.message(e.eventId, e.topic, e.type, e.source, e.key, e.time, e.payload);
     }
 }

@@ -3,12 +3,17 @@ package dev.ember.controlplane.deployment;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -16,8 +21,11 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 
+import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventTypes;
@@ -166,6 +174,93 @@ class DeploymentApiTest {
     }
 
     @Test
+    void theDefaultAutoscalingPolicyIsShownWhenNoneIsGiven() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=default-policy")
+                .then().statusCode(200)
+                .body("autoscalingPolicy.scaleUpWindow", equalTo("30s"))
+                .body("autoscalingPolicy.scaleDownWindow", equalTo("600s"))
+                .body("autoscalingPolicy.scaleToZeroWindow", equalTo("3600s"))
+                .body("autoscalingPolicy.loadTargets", equalTo(Map.of("default", 0.8f)))
+                .body("autoscalingPolicy", not(hasKey("scalingSchedules")));
+
+        // Parts left out of a policy take the defaults; the response shows the whole policy in force.
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"autoscalingPolicy\": {\"scaleUpWindow\": \"45s\", "
+                + "\"scalingSchedules\": {}}}")
+                .post("/v1/accounts/acme/deployments?deploymentId=partial-policy")
+                .then().statusCode(200)
+                .body("autoscalingPolicy.scaleUpWindow", equalTo("45s"))
+                .body("autoscalingPolicy.scaleDownWindow", equalTo("600s"))
+                .body("autoscalingPolicy.scaleToZeroWindow", equalTo("3600s"))
+                .body("autoscalingPolicy.loadTargets", equalTo(Map.of("default", 0.8f)));
+        asAdmin().get("/v1/accounts/acme/deployments/partial-policy")
+                .then().statusCode(200).body("autoscalingPolicy.scaleDownWindow", equalTo("600s"));
+    }
+
+    @Test
+    void aCustomAutoscalingPolicyIsStoredShownAndPublished() {
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"autoscalingPolicy\": {\"scaleUpWindow\": \"1.5s\", "
+                + "\"scaleDownWindow\": \"120s\", \"scaleToZeroWindow\": \"900.250s\", "
+                + "\"loadTargets\": {\"default\": 0.5, \"requests_per_second\": 20}}}")
+                .post("/v1/accounts/acme/deployments?deploymentId=custom-policy")
+                .then().statusCode(200)
+                .body("autoscalingPolicy.scaleUpWindow", equalTo("1.500s"));
+
+        asAdmin().get("/v1/accounts/acme/deployments/custom-policy")
+                .then().statusCode(200)
+                .body("autoscalingPolicy.scaleUpWindow", equalTo("1.500s"))
+                .body("autoscalingPolicy.scaleDownWindow", equalTo("120s"))
+                .body("autoscalingPolicy.scaleToZeroWindow", equalTo("900.250s"))
+                .body("autoscalingPolicy.loadTargets", equalTo(Map.of("default", 0.5f, "requests_per_second", 20f)));
+
+        var event = kafka().first(EventTypes.DEPLOYMENT_CREATED,
+                e -> e.subject().equals("accounts/acme/deployments/custom-policy"), Duration.ofSeconds(20));
+        assertThat(event).as("deployment.created on ember.resources").isPresent();
+        assertThat(event.get().data().deployment().autoscalingPolicy()).isEqualTo(new AutoscalingPolicy(
+                Duration.ofMillis(1500), Duration.ofMinutes(2), Duration.ofMillis(900_250),
+                Map.of("default", 0.5, "requests_per_second", 20.0)));
+    }
+
+    @Test
+    void aBadAutoscalingPolicyIsA400NamingTheField() {
+        assertBadField(createWithPolicy("{\"scaleUpWindow\": \"5m\"}"), "autoscalingPolicy.scaleUpWindow");
+        assertBadField(createWithPolicy("{\"scaleDownWindow\": \"10m\"}"), "autoscalingPolicy.scaleDownWindow");
+        assertBadField(createWithPolicy("{\"scaleToZeroWindow\": \"60s\"}"), "autoscalingPolicy.scaleToZeroWindow");
+        assertBadField(createWithPolicy("{\"scaleToZeroWindow\": \"604801s\"}"),
+                "autoscalingPolicy.scaleToZeroWindow");
+        assertBadField(createWithPolicy("{\"scaleUpWindow\": \"7200s\"}"), "autoscalingPolicy.scaleUpWindow");
+        assertBadField(createWithPolicy("{\"scaleDownWindow\": \"3600.001s\"}"),
+                "autoscalingPolicy.scaleDownWindow");
+        assertBadField(createWithPolicy("{\"scaleUpWindow\": \"1.0000001s\"}"), "autoscalingPolicy.scaleUpWindow");
+        assertBadField(createWithPolicy("{\"loadTargets\": {\"default\": 1.5}}"),
+                "autoscalingPolicy.loadTargets.default");
+        assertBadField(createWithPolicy("{\"loadTargets\": {\"default\": 0}}"),
+                "autoscalingPolicy.loadTargets.default");
+        assertBadField(createWithPolicy("{\"loadTargets\": {\"concurrent_requests\": -1}}"),
+                "autoscalingPolicy.loadTargets.concurrent_requests");
+        assertBadField(createWithPolicy("{\"loadTargets\": {\"gpu_temperature\": 0.5}}"),
+                "autoscalingPolicy.loadTargets");
+        assertBadField(createWithPolicy("{\"scalingSchedules\": {\"weekdays\": {\"minReplicaCount\": 1, "
+                + "\"schedule\": \"0 8 * * Mon-Fri\", \"duration\": \"36000s\"}}}"),
+                "autoscalingPolicy.scalingSchedules")
+                .body("message", containsString("not supported yet"));
+
+        // Every bad field is reported at once.
+        createWithPolicy("{\"scaleUpWindow\": \"5m\", \"scaleToZeroWindow\": \"60s\", "
+                + "\"loadTargets\": {\"default\": 1.5}, \"scalingSchedules\": {\"s\": {}}}")
+                .then().statusCode(400)
+                .body("details.fieldViolations.flatten().field", hasItems("autoscalingPolicy.scaleUpWindow",
+                        "autoscalingPolicy.scaleToZeroWindow", "autoscalingPolicy.loadTargets.default",
+                        "autoscalingPolicy.scalingSchedules"));
+        asAdmin().get("/v1/accounts/acme/deployments/bad-policy").then().statusCode(404);
+    }
+
+    private static Response createWithPolicy(String policy) {
+        return asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"autoscalingPolicy\": " + policy + "}")
+                .post("/v1/accounts/acme/deployments?deploymentId=bad-policy");
+    }
+
+    @Test
     void unknownAccountsAndDeploymentsAreNotFound() {
         asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}").post("/v1/accounts/nobody/deployments")
                 .then().statusCode(404).body("status", equalTo("NOT_FOUND"));
@@ -190,8 +285,8 @@ class DeploymentApiTest {
                 .body("state", equalTo("READY"));
     }
 
-    private static void assertBadField(io.restassured.response.Response response, String field) {
-        response.then().statusCode(400)
+    private static ValidatableResponse assertBadField(Response response, String field) {
+        return response.then().statusCode(400)
                 .body("status", equalTo("INVALID_ARGUMENT"))
                 .body("code", equalTo(3))
                 .body("details.fieldViolations.flatten().field", hasItem(field));

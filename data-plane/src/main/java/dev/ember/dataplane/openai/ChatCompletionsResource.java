@@ -9,8 +9,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.ember.dataplane.auth.InferenceAuth;
 
 /** The OpenAI-compatible endpoint: any OpenAI SDK pointed at {@code http://host:8081/inference/v1} works. */
@@ -25,16 +23,13 @@ public class ChatCompletionsResource {
     @Inject
     ChatService chat;
 
-    @Inject
-    ObjectMapper json;
-
     @POST
     @Path("chat/completions")
     public Response chatCompletions(@HeaderParam("Authorization") String authorization,
             ChatCompletionRequest request) {
         ChatService.Prepared prepared = chat.prepare(auth.authenticate(authorization), request);
         if (prepared.streaming()) {
-            return Response.ok(new ChatStream(prepared, json), "text/event-stream")
+            return Response.ok(chat.stream(prepared), "text/event-stream")
                     .header("Cache-Control", "no-cache").build();
         }
         return Response.ok(chat.complete(prepared), MediaType.APPLICATION_JSON).build();

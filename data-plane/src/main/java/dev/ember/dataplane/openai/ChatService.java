@@ -10,8 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
@@ -21,6 +23,7 @@ import dev.ember.common.error.UnavailableException;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
+import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 import dev.ember.dataplane.routing.RoutingTable;
@@ -30,6 +33,7 @@ import dev.ember.dataplane.routing.RoutingTable;
 public class ChatService {
 
     public static final int DEFAULT_MAX_TOKENS = 2048;
+    static final Duration SCALING_UP_RETRY = Duration.ofSeconds(10);
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     @Inject
@@ -39,10 +43,17 @@ public class ChatService {
     RoutingTable routing;
 
     @Inject
+    LoadReporter load;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
     Clock clock;
 
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
-    public record Prepared(ChatCompletionRequest request, RoutingTable.Replica replica, int promptTokens,
+    public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
+            int promptTokens,
             TextGenerator.Generation generation, String id, long created) {
 
         public boolean streaming() {
@@ -81,18 +92,21 @@ public class ChatService {
                 : request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS;
         int maxTokens = Math.min(requested, context - promptTokens);
 
-        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(
-                () -> new UnavailableException("DEPLOYMENT_NOT_READY", "deployment " + deployment.name()
-                        + " has no ready replica yet; retry shortly", Duration.ofSeconds(5)));
+        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(() -> {
+            load.wakeUp(deployment.name());
+            return new UnavailableException("DEPLOYMENT_SCALING_UP", "deployment " + deployment.name()
+                    + " has no ready replica; one is starting, retry shortly", SCALING_UP_RETRY);
+        });
         long seed = request.seed() != null
                 ? request.seed() * 31 + String.join("\n", texts).hashCode()
                 : ThreadLocalRandom.current().nextLong();
-        return new Prepared(request, replica, promptTokens, TextGenerator.generate(seed, maxTokens),
+        return new Prepared(request, deployment.name(), replica, promptTokens, TextGenerator.generate(seed, maxTokens),
                 "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
     }
 
     /** The whole reply as one {@code chat.completion}. */
     public ChatCompletion complete(Prepared p) {
+        LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
         try (AutoCloseable inFlight = p.replica().acquire()) {
             return new ChatCompletion(p.id(), "chat.completion", p.created(), p.request().model(),
                     List.of(new ChatCompletion.Choice(0,
@@ -100,7 +114,14 @@ public class ChatService {
                     p.usage());
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        } finally {
+            tracked.finish(p.generation().tokens().size());
         }
+    }
+
+    /** The reply as server-sent events, written when the response is. */
+    public StreamingOutput stream(Prepared p) {
+        return new ChatStream(p, json, load);
     }
 
     /** Checks the request and returns the text of each message. */

@@ -9,6 +9,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.ember.dataplane.messaging.LoadReporter;
+
 /**
  * Writes a prepared reply as server-sent events: a first chunk with the role, one chunk per token, a last chunk
  * with the finish reason and usage, then {@code data: [DONE]}. Each event is flushed as it is written.
@@ -17,18 +19,23 @@ final class ChatStream implements StreamingOutput {
 
     private final ChatService.Prepared prepared;
     private final ObjectMapper json;
+    private final LoadReporter load;
 
-    ChatStream(ChatService.Prepared prepared, ObjectMapper json) {
+    ChatStream(ChatService.Prepared prepared, ObjectMapper json, LoadReporter load) {
         this.prepared = prepared;
         this.json = json;
+        this.load = load;
     }
 
     @Override
     public void write(OutputStream out) throws IOException {
+        LoadReporter.Tracked tracked = load.begin(prepared.deployment(), prepared.promptTokens());
+        int sent = 0;
         try (AutoCloseable inFlight = prepared.replica().acquire()) {
             send(out, chunk(new ChatCompletionChunk.Delta("assistant", ""), null, null));
             for (String token : prepared.generation().tokens()) {
                 send(out, chunk(new ChatCompletionChunk.Delta(null, token), null, null));
+                sent++;
             }
             send(out, chunk(new ChatCompletionChunk.Delta(null, null), prepared.finishReason(), prepared.usage()));
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
@@ -37,6 +44,8 @@ final class ChatStream implements StreamingOutput {
             throw e;
         } catch (Exception e) {
             throw new IOException(e);
+        } finally {
+            tracked.finish(sent);
         }
     }
 

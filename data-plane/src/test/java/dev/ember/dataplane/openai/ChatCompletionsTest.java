@@ -54,14 +54,17 @@ class ChatCompletionsTest {
     static boolean published;
 
     /** Once per class (in @BeforeEach, where the test port is known): keys, deployments and replicas on the bus. */
+    static KafkaEvents kafka() {
+        return new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
     @BeforeEach
     void publishTheWorld() {
         if (published) {
             return;
         }
         published = true;
-        KafkaEvents kafka = new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers",
-                String.class));
+        KafkaEvents kafka = kafka();
         kafka.publish(EventTypes.API_KEY_CREATED, "accounts/acme/users/admin/apiKeys/k1", new ApiKeyCreated(
                 "accounts/acme/users/admin/apiKeys/k1", "acme", "admin", "admin", ApiKeys.hash(KEY),
                 ApiKeys.prefix(KEY), null, Instant.now()));
@@ -71,7 +74,7 @@ class ChatCompletionsTest {
         for (String name : new String[]{READY, STARTING}) {
             kafka.publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(new DeploymentSpec(name,
                     "uid-" + name.hashCode(), 1, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1,
-                    "GLOBAL", Instant.now())));
+                    "GLOBAL", Instant.now(), null)));
         }
         kafka.publish(EventTypes.REPLICA_UPDATED, READY + "/replicas/r-1", new ReplicaUpdated(READY + "/replicas/r-1",
                 READY, "uid-" + READY.hashCode(), 4, "READY", "US_IOWA_1", "us-iowa-1-nvidia-h100-80gb-0",
@@ -197,10 +200,24 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void aDeploymentWithoutReadyReplicasIsUnavailableWithRetryAfter() {
+    void aDeploymentWithoutReadyReplicasAnswers503AndAsksTheSchedulerToWakeIt() {
         as(KEY).body(chat(STARTING, "")).post("/inference/v1/chat/completions").then().statusCode(503)
-                .header("Retry-After", "5")
-                .body("error.code", equalTo("DEPLOYMENT_NOT_READY"));
+                .header("Retry-After", "10")
+                .body("error.type", equalTo("service_unavailable"))
+                .body("error.code", equalTo("DEPLOYMENT_SCALING_UP"));
+        assertThat(kafka().first(EventTypes.WAKE_UP_REQUESTED, e -> e.subject().equals(STARTING),
+                Duration.ofSeconds(20))).as("wake-up on ember.load").isPresent();
+    }
+
+    @Test
+    void servedTrafficIsReportedToTheScheduler() {
+        as(KEY).body(chat(READY, ", \"max_tokens\": 8")).post("/inference/v1/chat/completions").then()
+                .statusCode(200);
+        var report = kafka().first(EventTypes.LOAD_REPORTED, e -> e.subject().equals(READY)
+                && e.data().requestsPerSecond() > 0, Duration.ofSeconds(20));
+        assertThat(report).as("load report on ember.load").isPresent();
+        assertThat(report.get().data().instance()).startsWith("data-plane-");
+        assertThat(report.get().data().generatedTokensPerSecond()).isPositive();
     }
 
     @Test

@@ -29,6 +29,18 @@ public interface SchedulerConfig {
     @WithDefault("PT2S")
     Duration serverStart();
 
+    /** Concurrent requests one replica serves at full utilisation: the base of the "default" load target. */
+    @WithDefault("32")
+    double replicaConcurrency();
+
+    /** A data plane's load report counts for this long after it arrived. */
+    @WithDefault("PT30S")
+    Duration loadReportTtl();
+
+    /** How long a replica being removed keeps serving what it has in flight. */
+    @WithDefault("PT5S")
+    Duration drainTime();
+
     /** Region -> accelerator type -> number of nodes. */
     Map<String, Map<String, Integer>> inventory();
 }

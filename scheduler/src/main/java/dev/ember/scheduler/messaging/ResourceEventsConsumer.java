@@ -10,14 +10,16 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.EventConsumers;
 import dev.ember.common.event.EventTypes;
+import dev.ember.scheduler.autoscaling.LoadSignals;
 import dev.ember.scheduler.reconcile.DeploymentSpecs;
 import dev.ember.scheduler.reconcile.Reconciler;
 
-/** Deployment specs from the control plane; each change triggers a reconciliation. */
+/** Deployment specs from the control plane and load signals from the data planes; each triggers a reconciliation. */
 @ApplicationScoped
 public class ResourceEventsConsumer {
 
     public static final String CHANNEL = "ember-resources";
+    public static final String LOAD_CHANNEL = "ember-load";
 
     @Inject
     DeploymentSpecs specs;
@@ -25,10 +27,21 @@ public class ResourceEventsConsumer {
     @Inject
     Reconciler reconciler;
 
+    @Inject
+    LoadSignals load;
+
     @Incoming(CHANNEL)
     public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
         return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_CREATED)
                 .map(created -> specs.created(created.deployment()).invoke(reconciler::trigger))
+                .orElseGet(() -> Uni.createFrom().voidItem()));
+    }
+
+    @Incoming(LOAD_CHANNEL)
+    public Uni<Void> onLoad(ConsumerRecord<String, byte[]> record) {
+        return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.LOAD_REPORTED).map(load::reported)
+                .or(() -> event.dataAs(EventTypes.WAKE_UP_REQUESTED).map(load::wakeUp))
+                .map(handled -> handled.invoke(reconciler::trigger))
                 .orElseGet(() -> Uni.createFrom().voidItem()));
     }
 }

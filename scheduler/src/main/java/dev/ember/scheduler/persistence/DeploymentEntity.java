@@ -48,6 +48,41 @@ public class DeploymentEntity {
     @Column(name = "last_status")
     public String lastStatus;
 
+    @Column(name = "min_replicas")
+    public int minReplicas;
+
+    @Column(name = "max_replicas")
+    public int maxReplicas;
+
+    @Column(name = "scale_up_window_ms")
+    public long scaleUpWindowMs;
+
+    @Column(name = "scale_down_window_ms")
+    public long scaleDownWindowMs;
+
+    @Column(name = "scale_to_zero_window_ms")
+    public long scaleToZeroWindowMs;
+
+    /** JSON object of per-replica load targets. */
+    @Column(name = "load_targets")
+    public String loadTargets;
+
+    /** The last time any data plane saw a request for this deployment (or when the scheduler learned of it). */
+    @Column(name = "last_request_time")
+    public Instant lastRequestTime;
+
+    /** Since when the recommended count has been above desired (scale-up window). */
+    @Column(name = "above_since")
+    public Instant aboveSince;
+
+    /** Since when the recommended count has been below desired (scale-down window). */
+    @Column(name = "below_since")
+    public Instant belowSince;
+
+    /** Why desired replicas last changed. */
+    @Column(name = "scaling_reason")
+    public String scalingReason;
+
     @Column(name = "create_time")
     public Instant createTime;
 

@@ -22,6 +22,10 @@ public final class SchedulerRepositories {
     }
 
     @ApplicationScoped
+    public static class Loads implements PanacheRepositoryBase<DeploymentLoadEntity, DeploymentLoadEntity.Key> {
+    }
+
+    @ApplicationScoped
     public static class Replicas implements PanacheRepositoryBase<ReplicaEntity, String> {
 
         /** Every replica that holds or waits for GPUs. */

@@ -11,7 +11,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.EventCodec;
 import dev.ember.common.hardware.Precision;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
@@ -47,6 +49,16 @@ public class DeploymentSpecs {
             d.acceleratorCount = spec.acceleratorCount();
             d.placement = spec.placement();
             d.desiredReplicas = initialReplicas(spec);
+            AutoscalingPolicy policy = spec.policy();
+            d.minReplicas = spec.minReplicaCount();
+            d.maxReplicas = spec.maxReplicaCount();
+            d.scaleUpWindowMs = policy.scaleUpWindow().toMillis();
+            d.scaleDownWindowMs = policy.scaleDownWindow().toMillis();
+            d.scaleToZeroWindowMs = policy.scaleToZeroWindow().toMillis();
+            d.loadTargets = EventCodec.toJson(policy.loadTargets());
+            // A new deployment counts as just used: it is not scaled to zero before a full window has passed.
+            d.lastRequestTime = now;
+            d.scalingReason = "";
             d.lastStatus = "";
             d.createTime = now;
             d.updateTime = now;

@@ -1,8 +1,11 @@
 package dev.ember.scheduler.reconcile;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +17,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 import dev.ember.common.event.DeploymentStatusReported;
+import dev.ember.common.event.EventCodec;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ReplicaStats;
 import dev.ember.common.event.ReplicaUpdated;
@@ -31,8 +37,10 @@ import dev.ember.common.name.ReplicaName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.common.outbox.Outbox;
 import dev.ember.common.reactive.SingleFlight;
+import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
 import dev.ember.scheduler.persistence.DeploymentEntity;
+import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.NodeEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
 import dev.ember.scheduler.persistence.ReplicaState;
@@ -64,6 +72,9 @@ public class Reconciler {
     SchedulerRepositories.Replicas replicas;
 
     @Inject
+    SchedulerRepositories.Loads loads;
+
+    @Inject
     Outbox outbox;
 
     @Inject
@@ -72,10 +83,15 @@ public class Reconciler {
     @Inject
     Vertx vertx;
 
+    private static final TypeReference<Map<String, Double>> LOAD_TARGETS = new TypeReference<>() {
+    };
+
+    private Autoscaler autoscaler;
     private SingleFlight loop;
     private long timer = -1;
 
     void start(@Observes StartupEvent ignored) {
+        autoscaler = new Autoscaler(config.replicaConcurrency());
         loop = new SingleFlight(vertx, "Reconciler", () -> reconcile().replaceWith(false));
         timer = loop.every(config.reconcileInterval().toMillis());
     }
@@ -102,22 +118,28 @@ public class Reconciler {
                 .chain(locked -> !locked
                         ? Uni.createFrom().voidItem()
                         : deployments.listAll().chain(ds -> nodes.listAll().chain(ns -> replicas.listLive()
-                                .chain(rs -> apply(ds, new Placer(ns, rs), rs))))));
+                                .chain(rs -> loads.listAll()
+                                        .chain(ls -> apply(ds, new Placer(ns, rs), rs, ls)))))));
     }
 
-    private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live) {
+    private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live,
+            List<DeploymentLoadEntity> reports) {
         Instant now = clock.instant();
+        Map<String, Autoscaler.Load> load = currentLoad(reports, now);
         Map<String, List<ReplicaEntity>> byDeployment = live.stream()
                 .collect(Collectors.groupingBy(r -> r.deploymentName));
         List<ReplicaEntity> created = new ArrayList<>();
         List<Uni<Void>> writes = new ArrayList<>();
         for (DeploymentEntity d : ds) {
+            autoscale(d, load.getOrDefault(d.name, Autoscaler.Load.NONE), now);
             List<ReplicaEntity> rs = new ArrayList<>(byDeployment.getOrDefault(d.name, List.of()));
-            while (rs.size() < d.desiredReplicas) {
+            List<ReplicaEntity> serving = rs.stream().filter(r -> !draining(r)).toList();
+            for (int i = serving.size(); i < d.desiredReplicas; i++) {
                 ReplicaEntity r = newReplica(d, now);
                 rs.add(r);
                 created.add(r);
             }
+            drainSurplus(d, serving, now, writes);
             for (ReplicaEntity r : rs) {
                 advance(d, r, placer, now, writes);
             }
@@ -173,7 +195,9 @@ public class Reconciler {
         }
         while (r.nextTransitionAt != null && !r.nextTransitionAt.isAfter(now)) {
             Instant at = r.nextTransitionAt;
-            if (ReplicaState.DOWNLOADING_MODEL.name().equals(r.state)) {
+            if (ReplicaState.DRAINING.name().equals(r.state)) {
+                step(r, ReplicaState.TERMINATED, at, null, writes);
+            } else if (ReplicaState.DOWNLOADING_MODEL.name().equals(r.state)) {
                 step(r, ReplicaState.INITIALIZING, at,
                         at.plus(ReplicaTimings.initialize(config, d.weightBytes, d.acceleratorCount)), writes);
             } else if (ReplicaState.INITIALIZING.name().equals(r.state)) {
@@ -183,6 +207,68 @@ public class Reconciler {
                 r.nextTransitionAt = null;
             }
         }
+    }
+
+    /** Runs the autoscaler on a deployment and stores its decision. */
+    private void autoscale(DeploymentEntity d, Autoscaler.Load load, Instant now) {
+        Autoscaler.State before = new Autoscaler.State(d.desiredReplicas, d.lastRequestTime, d.aboveSince,
+                d.belowSince);
+        Autoscaler.Decision decision = autoscaler.decide(policy(d), before, load, now);
+        d.aboveSince = decision.state().aboveSince();
+        d.belowSince = decision.state().belowSince();
+        if (decision.changed(before)) {
+            LOG.infof("Deployment %s: %d -> %d replica(s): %s", d.name, d.desiredReplicas,
+                    decision.state().desired(), decision.reason());
+            d.desiredReplicas = decision.state().desired();
+            d.scalingReason = decision.reason();
+            d.updateTime = now;
+        }
+    }
+
+    private Autoscaler.Policy policy(DeploymentEntity d) {
+        Map<String, Double> targets = EventCodec.fromJson(d.loadTargets, LOAD_TARGETS);
+        return new Autoscaler.Policy(d.minReplicas, d.maxReplicas, Duration.ofMillis(d.scaleUpWindowMs),
+                Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets);
+    }
+
+    /** Sum of every data plane's newest report, for reports still fresh. */
+    private Map<String, Autoscaler.Load> currentLoad(List<DeploymentLoadEntity> reports, Instant now) {
+        Map<String, Autoscaler.Load> load = new HashMap<>();
+        Instant freshSince = now.minus(config.loadReportTtl());
+        for (DeploymentLoadEntity r : reports) {
+            if (r.reportedAt.isAfter(freshSince)) {
+                load.merge(r.deployment, new Autoscaler.Load(r.requestsPerSecond, r.concurrentRequests,
+                        r.promptTokensPerSecond, r.generatedTokensPerSecond), Autoscaler.Load::plus);
+            }
+        }
+        return load;
+    }
+
+    /**
+     * Removes replicas above the desired count: those not serving yet first, then the newest. A replica that holds
+     * GPUs drains for {@code drainTime}; one still waiting for a node ends at once.
+     */
+    private void drainSurplus(DeploymentEntity d, List<ReplicaEntity> serving, Instant now,
+            List<Uni<Void>> writes) {
+        int surplus = serving.size() - d.desiredReplicas;
+        if (surplus <= 0) {
+            return;
+        }
+        serving.stream()
+                .sorted(Comparator.comparing((ReplicaEntity r) -> ReplicaState.READY.name().equals(r.state))
+                        .thenComparing(r -> r.createTime, Comparator.reverseOrder()))
+                .limit(surplus)
+                .forEach(r -> {
+                    if (ReplicaState.valueOf(r.state).holdsGpus()) {
+                        step(r, ReplicaState.DRAINING, now, now.plus(config.drainTime()), writes);
+                    } else {
+                        step(r, ReplicaState.TERMINATED, now, null, writes);
+                    }
+                });
+    }
+
+    private static boolean draining(ReplicaEntity r) {
+        return ReplicaState.DRAINING.name().equals(r.state) || ReplicaState.TERMINATED.name().equals(r.state);
     }
 
     /**
@@ -221,13 +307,14 @@ public class Reconciler {
     }
 
     /** Publishes the deployment's status when it differs from the last one published. */
-    private void status(DeploymentEntity d, List<ReplicaEntity> rs, Instant now, List<Uni<Void>> writes) {
+    private void status(DeploymentEntity d, List<ReplicaEntity> all, Instant now, List<Uni<Void>> writes) {
+        List<ReplicaEntity> rs = all.stream().filter(r -> !ReplicaState.TERMINATED.name().equals(r.state)).toList();
         ReplicaStats stats = new ReplicaStats(count(rs, ReplicaState.PENDING_SCHEDULING),
                 count(rs, ReplicaState.DOWNLOADING_MODEL), count(rs, ReplicaState.INITIALIZING),
                 count(rs, ReplicaState.READY));
         String region = rs.stream().map(r -> r.region).filter(x -> x != null).findFirst().orElse(d.pinnedRegion);
         String message = rs.stream().map(r -> r.message).filter(m -> m != null && !m.isEmpty()).findFirst()
-                .orElse("");
+                .orElse(d.desiredReplicas == 0 ? d.scalingReason : "");
         String key = d.generation + "|" + d.desiredReplicas + "|" + rs.size() + "|" + stats + "|" + region + "|"
                 + message;
         if (key.equals(d.lastStatus)) {

@@ -1,6 +1,7 @@
 package dev.ember.controlplane.deployment.api;
 
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -23,6 +24,7 @@ public record Deployment(
         Integer maxReplicaCount,
         Integer desiredReplicaCount,
         Integer replicaCount,
+        AutoscalingPolicy autoscalingPolicy,
         String baseModel,
         Integer acceleratorCount,
         String acceleratorType,
@@ -33,6 +35,20 @@ public record Deployment(
 
     /** google.rpc.Status-like detail of the latest operation. */
     public record Status(String code, String message) {
+    }
+
+    /**
+     * When to scale, as Fireworks' {@code gatewayAutoscalingPolicy}: windows are protobuf JSON durations ("30s",
+     * "600s"). {@code scalingSchedules} is only here so a request that sets it is refused by name rather than as an
+     * unknown field; it is never shown.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AutoscalingPolicy(
+            String scaleUpWindow,
+            String scaleDownWindow,
+            String scaleToZeroWindow,
+            Map<String, Double> loadTargets,
+            Map<String, Object> scalingSchedules) {
     }
 
     /** Where replicas may run: one region, or a mega-region (GLOBAL, US, EUROPE, APAC). */

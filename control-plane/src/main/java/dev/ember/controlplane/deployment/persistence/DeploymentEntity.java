@@ -2,9 +2,11 @@ package dev.ember.controlplane.deployment.persistence;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -52,6 +54,19 @@ public class DeploymentEntity {
     public int maxReplicaCount;
 
     public String placement;
+
+    @Column(name = "scale_up_window_ms")
+    public long scaleUpWindowMs;
+
+    @Column(name = "scale_down_window_ms")
+    public long scaleDownWindowMs;
+
+    @Column(name = "scale_to_zero_window_ms")
+    public long scaleToZeroWindowMs;
+
+    @Column(name = "load_targets")
+    @Convert(converter = LoadTargetsConverter.class)
+    public Map<String, Double> loadTargets;
 
     public String state;
 

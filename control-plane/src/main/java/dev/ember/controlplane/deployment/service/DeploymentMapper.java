@@ -1,11 +1,17 @@
 package dev.ember.controlplane.deployment.service;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ReplicaStats;
 import dev.ember.common.hardware.Region;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
+import dev.ember.controlplane.web.ProtoDurations;
 
 /** Entity to API record and to event payload; entities never leave the service layer. */
 final class DeploymentMapper {
@@ -27,6 +33,7 @@ final class DeploymentMapper {
                 e.maxReplicaCount,
                 e.desiredReplicaCount,
                 e.replicaCount,
+                toApi(policy(e)),
                 e.baseModel,
                 e.acceleratorCount,
                 e.acceleratorType,
@@ -39,6 +46,19 @@ final class DeploymentMapper {
     static DeploymentSpec spec(DeploymentEntity e, ModelProfile model) {
         return new DeploymentSpec(e.name().toString(), e.uid, e.generation, e.displayName, e.baseModel, model,
                 e.acceleratorType, e.acceleratorCount, e.precision, e.minReplicaCount, e.maxReplicaCount, e.placement,
-                e.createTime);
+                e.createTime, policy(e));
+    }
+
+    private static AutoscalingPolicy policy(DeploymentEntity e) {
+        return new AutoscalingPolicy(Duration.ofMillis(e.scaleUpWindowMs), Duration.ofMillis(e.scaleDownWindowMs),
+                Duration.ofMillis(e.scaleToZeroWindowMs), e.loadTargets == null ? null : Map.copyOf(e.loadTargets))
+                .withDefaults();
+    }
+
+    private static Deployment.AutoscalingPolicy toApi(AutoscalingPolicy p) {
+        // Sorted so the same policy always prints the same JSON.
+        return new Deployment.AutoscalingPolicy(ProtoDurations.format(p.scaleUpWindow()),
+                ProtoDurations.format(p.scaleDownWindow()), ProtoDurations.format(p.scaleToZeroWindow()),
+                new TreeMap<>(p.loadTargets()), null);
     }
 }

@@ -1,16 +1,22 @@
 package dev.ember.controlplane.deployment.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.hardware.Precision;
 import dev.ember.common.hardware.Region;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.deployment.api.Deployment;
+import dev.ember.controlplane.web.ProtoDurations;
 
 /**
  * A create request after checks that need no database: every bad field is reported at once. Nulls mean "use the
@@ -25,9 +31,16 @@ record DeploymentRequest(
         AcceleratorType acceleratorType,
         Integer acceleratorCount,
         Precision precision,
-        String placement) {
+        String placement,
+        AutoscalingPolicy autoscalingPolicy) {
 
     static final int MAX_REPLICAS = 100;
+    static final Duration MAX_SCALE_WINDOW = Duration.ofHours(1);
+    static final Duration MIN_SCALE_TO_ZERO_WINDOW = Duration.ofMinutes(5);
+    static final Duration MAX_SCALE_TO_ZERO_WINDOW = Duration.ofDays(7);
+    /** The load metrics the scheduler knows; "default" applies to every metric without a target of its own. */
+    static final Set<String> LOAD_TARGETS = Set.of(AutoscalingPolicy.DEFAULT_TARGET, "requests_per_second",
+            "concurrent_requests", "prompt_tokens_per_second", "generated_tokens_per_second");
 
     static DeploymentRequest validate(Deployment body) {
         if (body == null) {
@@ -84,11 +97,85 @@ record DeploymentRequest(
             }
         }
         String placement = placement(body.placement(), violations);
+        AutoscalingPolicy policy = autoscalingPolicy(body.autoscalingPolicy(), violations);
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);
         }
         return new DeploymentRequest(model, body.displayName(), body.description(), min, max, type, count,
-                precision, placement);
+                precision, placement, policy);
+    }
+
+    /** The policy with every part left out taken from the defaults, or null after adding violations. */
+    private static AutoscalingPolicy autoscalingPolicy(Deployment.AutoscalingPolicy body,
+            List<FieldViolation> violations) {
+        if (body == null) {
+            return AutoscalingPolicy.defaults();
+        }
+        int before = violations.size();
+        if (body.scalingSchedules() != null && !body.scalingSchedules().isEmpty()) {
+            violations.add(new FieldViolation("autoscalingPolicy.scalingSchedules",
+                    "scaling schedules are not supported yet; leave this field out"));
+        }
+        Duration up = window("autoscalingPolicy.scaleUpWindow", body.scaleUpWindow(),
+                AutoscalingPolicy.DEFAULT_SCALE_UP_WINDOW, Duration.ZERO, MAX_SCALE_WINDOW, violations);
+        Duration down = window("autoscalingPolicy.scaleDownWindow", body.scaleDownWindow(),
+                AutoscalingPolicy.DEFAULT_SCALE_DOWN_WINDOW, Duration.ZERO, MAX_SCALE_WINDOW, violations);
+        Duration toZero = window("autoscalingPolicy.scaleToZeroWindow", body.scaleToZeroWindow(),
+                AutoscalingPolicy.DEFAULT_SCALE_TO_ZERO_WINDOW, MIN_SCALE_TO_ZERO_WINDOW, MAX_SCALE_TO_ZERO_WINDOW,
+                violations);
+        Map<String, Double> targets = loadTargets(body.loadTargets(), violations);
+        return violations.size() > before ? null : new AutoscalingPolicy(up, down, toZero, targets).withDefaults();
+    }
+
+    private static Duration window(String field, String value, Duration fallback, Duration min, Duration max,
+            List<FieldViolation> violations) {
+        if (value == null) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = ProtoDurations.parse(field, value);
+        } catch (InvalidArgumentException e) {
+            violations.addAll(e.violations());
+            return null;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            violations.add(new FieldViolation(field, "must be between " + ProtoDurations.format(min) + " and "
+                    + ProtoDurations.format(max) + ", got '" + value + "'"));
+            return null;
+        }
+        // Stored in milliseconds: a finer value would come back changed, so it is refused rather than rounded.
+        if (d.getNano() % 1_000_000 != 0) {
+            violations.add(new FieldViolation(field, "must be a whole number of milliseconds, got '" + value + "'"));
+            return null;
+        }
+        return d;
+    }
+
+    private static Map<String, Double> loadTargets(Map<String, Double> targets, List<FieldViolation> violations) {
+        if (targets == null || targets.isEmpty()) {
+            return null;
+        }
+        Map<String, Double> valid = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> target : targets.entrySet()) {
+            String key = target.getKey();
+            Double value = target.getValue();
+            String field = "autoscalingPolicy.loadTargets." + key;
+            if (!LOAD_TARGETS.contains(key)) {
+                violations.add(new FieldViolation("autoscalingPolicy.loadTargets",
+                        "unknown load target '" + key + "'; one of " + LOAD_TARGETS.stream().sorted().toList()));
+            } else if (value == null || !Double.isFinite(value)) {
+                violations.add(new FieldViolation(field, "must be a number, got " + value));
+            } else if (key.equals(AutoscalingPolicy.DEFAULT_TARGET) && (value <= 0 || value > 1)) {
+                violations.add(new FieldViolation(field,
+                        "is a utilisation fraction and must be greater than 0 and at most 1, got " + value));
+            } else if (value <= 0) {
+                violations.add(new FieldViolation(field, "must be greater than 0, got " + value));
+            } else {
+                valid.put(key, value);
+            }
+        }
+        return Map.copyOf(valid);
     }
 
     private static String placement(Deployment.Placement placement, List<FieldViolation> violations) {

@@ -135,6 +135,10 @@ public class DeploymentService {
         e.minReplicaCount = request.minReplicaCount();
         e.maxReplicaCount = request.maxReplicaCount();
         e.placement = request.placement();
+        e.scaleUpWindowMs = request.autoscalingPolicy().scaleUpWindow().toMillis();
+        e.scaleDownWindowMs = request.autoscalingPolicy().scaleDownWindow().toMillis();
+        e.scaleToZeroWindowMs = request.autoscalingPolicy().scaleToZeroWindow().toMillis();
+        e.loadTargets = request.autoscalingPolicy().loadTargets();
         e.state = CREATING;
         e.statusCode = "OK";
         e.statusMessage = "";
