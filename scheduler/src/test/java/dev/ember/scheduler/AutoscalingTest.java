@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.ember.common.event.DeploymentCreated;
+import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventTypes;
@@ -99,5 +100,52 @@ class AutoscalingTest {
             assertThat(status(spec.name()).desiredReplicaCount()).isEqualTo(2);
         });
         awaitReady(spec.name(), 2);
+    }
+
+    @Test
+    void sevenDaysWithoutTrafficAsksTheControlPlaneToDeleteOnce() {
+        DeploymentSpec spec = spec("forgotten", 0, 1);
+        ReplicaLifecycleTest.kafka().publish(EventTypes.DEPLOYMENT_CREATED, spec.name(), new DeploymentCreated(spec));
+        awaitReady(spec.name(), 1);
+
+        TestClock.CLOCK.advance(Duration.ofDays(6));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                status(spec.name()).desiredReplicaCount()).isZero());
+        assertThat(ReplicaLifecycleTest.kafka().first(EventTypes.DEPLOYMENT_DELETION_REQUESTED,
+                e -> e.subject().equals(spec.name()), Duration.ofSeconds(2))).as("not yet after 6 days").isEmpty();
+
+        TestClock.CLOCK.advance(Duration.ofDays(1));
+        var request = ReplicaLifecycleTest.kafka().first(EventTypes.DEPLOYMENT_DELETION_REQUESTED,
+                e -> e.subject().equals(spec.name()), Duration.ofSeconds(20));
+        assertThat(request).isPresent();
+        assertThat(request.get().data().uid()).isEqualTo(spec.uid());
+        assertThat(request.get().data().reason()).isEqualTo("no traffic for 7 days with min replicas 0");
+
+        TestClock.CLOCK.advance(Duration.ofDays(1));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                ReplicaLifecycleTest.kafka().all(EventTypes.DEPLOYMENT_DELETION_REQUESTED, Duration.ofSeconds(1))
+                        .stream().filter(e -> e.subject().equals(spec.name())).count())
+                .isEqualTo(1));
+    }
+
+    @Test
+    void aDeletedDeploymentDrainsItsReplicasAndIsNeverScaledAgain() {
+        DeploymentSpec spec = spec("goner", 1, 2);
+        ReplicaLifecycleTest.kafka().publish(EventTypes.DEPLOYMENT_CREATED, spec.name(), new DeploymentCreated(spec));
+        awaitReady(spec.name(), 1);
+
+        ReplicaLifecycleTest.kafka().publish(EventTypes.DEPLOYMENT_DELETED, spec.name(), new DeploymentDeleted(
+                spec.name(), spec.uid(), Instant.now(), Instant.now(), "deleted by its owner"));
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            TestClock.CLOCK.advance(Duration.ofSeconds(10));
+            DeploymentStatusReported s = status(spec.name());
+            assertThat(s.desiredReplicaCount()).isZero();
+            assertThat(s.replicaCount()).isZero();
+            assertThat(s.message()).isEqualTo("deleted: deleted by its owner");
+        });
+        ReplicaLifecycleTest.kafka().publish(EventTypes.WAKE_UP_REQUESTED, spec.name(),
+                new WakeUpRequested(spec.name(), "test", Instant.now()));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                status(spec.name()).desiredReplicaCount()).isZero());
     }
 }

@@ -20,6 +20,12 @@ public final class EventTypes {
             ApiKeyCreated.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
             Topics.RESOURCES, DeploymentCreated.class);
+    public static final EventType<DeploymentDeleted> DEPLOYMENT_DELETED = of("deployment.deleted.v1",
+            Topics.RESOURCES, DeploymentDeleted.class);
+    public static final EventType<DeploymentUndeleted> DEPLOYMENT_UNDELETED = of("deployment.undeleted.v1",
+            Topics.RESOURCES, DeploymentUndeleted.class);
+    public static final EventType<DeploymentDeletionRequested> DEPLOYMENT_DELETION_REQUESTED = of(
+            "deployment.deletion.requested.v1", Topics.REPLICAS, DeploymentDeletionRequested.class);
     public static final EventType<ReplicaUpdated> REPLICA_UPDATED = of("replica.updated.v1", Topics.REPLICAS,
             ReplicaUpdated.class);
     public static final EventType<DeploymentStatusReported> DEPLOYMENT_STATUS_REPORTED = of(
@@ -31,8 +37,9 @@ public final class EventTypes {
             Topics.LOAD, WakeUpRequested.class);
 
     private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED,
-                    LOAD_REPORTED, WAKE_UP_REQUESTED)
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
+                    DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, LOAD_REPORTED,
+                    WAKE_UP_REQUESTED)
             .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 
     private EventTypes() {

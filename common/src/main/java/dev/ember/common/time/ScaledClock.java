@@ -19,7 +19,11 @@ public final class ScaledClock extends Clock {
         this(base, scale, base.instant());
     }
 
-    private ScaledClock(Clock base, double scale, Instant origin) {
+    /**
+     * A clock that runs {@code scale} times faster from {@code origin}: services given the same origin agree on the
+     * time whenever each of them started.
+     */
+    public ScaledClock(Clock base, double scale, Instant origin) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("time scale must be positive, got " + scale);
         }

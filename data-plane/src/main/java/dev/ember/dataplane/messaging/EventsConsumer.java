@@ -40,6 +40,8 @@ public class EventsConsumer {
     private Uni<Void> apply(Event<?> event) {
         event.dataAs(EventTypes.API_KEY_CREATED).ifPresent(keys::created);
         event.dataAs(EventTypes.DEPLOYMENT_CREATED).ifPresent(e -> routing.deployment(e.deployment()));
+        event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
+        event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
         event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);
         return Uni.createFrom().voidItem();
     }

@@ -54,6 +54,11 @@ public class RoutingTable {
         deployments.merge(spec.name(), spec, (old, neu) -> neu.generation() >= old.generation() ? neu : old);
     }
 
+    /** A deleted deployment is no longer routed to (its name answers 404). */
+    public void deleted(String name, String uid) {
+        deployments.computeIfPresent(name, (n, spec) -> spec.uid().equals(uid) ? null : spec);
+    }
+
     public void replica(ReplicaUpdated update) {
         Map<String, Replica> ofDeployment = replicas.computeIfAbsent(update.deployment(),
                 d -> new ConcurrentHashMap<>());

@@ -32,7 +32,9 @@ import io.restassured.specification.RequestSpecification;
 import dev.ember.common.auth.ApiKeys;
 import dev.ember.common.event.ApiKeyCreated;
 import dev.ember.common.event.DeploymentCreated;
+import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ReplicaUpdated;
@@ -169,12 +171,35 @@ class ChatCompletionsTest {
     void modelsListsTheDeploymentsOfTheKeysAccountOnly() {
         as(KEY).get("/inference/v1/models").then().statusCode(200)
                 .body("object", equalTo("list"))
-                .body("data.id", org.hamcrest.Matchers.containsInAnyOrder(READY, STARTING))
+                .body("data.id", org.hamcrest.Matchers.hasItems(READY, STARTING))
                 .body("data[0].object", equalTo("model"))
                 .body("data[0].owned_by", equalTo("acme"));
         as(OTHER_ACCOUNT_KEY).get("/inference/v1/models").then().statusCode(200)
                 .body("data", org.hamcrest.Matchers.empty());
         assertError(given().get("/inference/v1/models"), 401, "authentication_error", "invalid_api_key");
+    }
+
+    @Test
+    void aDeletedDeploymentIsNotFoundAndAnUndeletedOneIsBack() {
+        String name = "accounts/acme/deployments/comes-and-goes";
+        DeploymentSpec spec = new DeploymentSpec(name, "uid-cg", 1, "d", LLAMA_8B.name(), LLAMA_8B,
+                "NVIDIA_H100_80GB", 1, "FP8", 0, 1, "GLOBAL", Instant.now(), null);
+        kafka().publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(spec));
+        kafka().publish(EventTypes.REPLICA_UPDATED, name + "/replicas/r-9", new ReplicaUpdated(name + "/replicas/r-9",
+                name, "uid-cg", 4, "READY", "US_IOWA_1", "n", "NVIDIA_H100_80GB", 1, "", Instant.now()));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(KEY).body(chat(name, ""))
+                .post("/inference/v1/chat/completions").then().statusCode(200));
+
+        kafka().publish(EventTypes.DEPLOYMENT_DELETED, name, new DeploymentDeleted(name, "uid-cg", Instant.now(),
+                Instant.now(), ""));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertError(as(KEY).body(chat(name, ""))
+                .post("/inference/v1/chat/completions"), 404, "invalid_request_error", "model_not_found"));
+
+        kafka().publish(EventTypes.DEPLOYMENT_UNDELETED, name, new DeploymentUndeleted(new DeploymentSpec(name,
+                "uid-cg", 2, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1, "GLOBAL",
+                Instant.now(), null)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(KEY).body(chat(name, ""))
+                .post("/inference/v1/chat/completions").then().statusCode(200));
     }
 
     @Test

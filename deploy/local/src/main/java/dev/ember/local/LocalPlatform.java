@@ -113,6 +113,8 @@ public final class LocalPlatform {
             env.put("EMBER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("QUARKUS_HTTP_HOST", options.host());
             env.put("EMBER_TIME_SCALE", BigDecimal.valueOf(options.timeScale()).stripTrailingZeros().toPlainString());
+            // One origin for every service's scaled clock, so they agree on the time however far apart they start.
+            env.put("EMBER_TIME_ORIGIN", Instant.now().toString());
 
             Map<String, ServiceProcess> services = new LinkedHashMap<>();
             for (String module : MODULES) {

@@ -41,6 +41,10 @@ public interface SchedulerConfig {
     @WithDefault("PT5S")
     Duration drainTime();
 
+    /** A deployment with min replicas 0 and no traffic for this long is deleted (through the control plane). */
+    @WithDefault("P7D")
+    Duration deleteAfterIdle();
+
     /** Region -> accelerator type -> number of nodes. */
     Map<String, Map<String, Integer>> inventory();
 }

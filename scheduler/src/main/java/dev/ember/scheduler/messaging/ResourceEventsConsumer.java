@@ -33,7 +33,10 @@ public class ResourceEventsConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
         return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_CREATED)
-                .map(created -> specs.created(created.deployment()).invoke(reconciler::trigger))
+                .map(created -> specs.created(created.deployment()))
+                .or(() -> event.dataAs(EventTypes.DEPLOYMENT_DELETED).map(specs::deleted))
+                .or(() -> event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).map(specs::undeleted))
+                .map(handled -> handled.invoke(reconciler::trigger))
                 .orElseGet(() -> Uni.createFrom().voidItem()));
     }
 

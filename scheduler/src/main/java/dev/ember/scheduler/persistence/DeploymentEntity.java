@@ -83,6 +83,13 @@ public class DeploymentEntity {
     @Column(name = "scaling_reason")
     public String scalingReason;
 
+    /** Deleted in the control plane: no replicas, no autoscaling. */
+    public boolean deleted;
+
+    /** When the scheduler asked the control plane to delete this idle deployment (asked once). */
+    @Column(name = "deletion_requested_at")
+    public Instant deletionRequestedAt;
+
     @Column(name = "create_time")
     public Instant createTime;
 

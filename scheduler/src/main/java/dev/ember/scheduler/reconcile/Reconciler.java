@@ -26,6 +26,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import dev.ember.common.event.DeploymentDeletionRequested;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventCodec;
 import dev.ember.common.event.EventTypes;
@@ -131,7 +132,7 @@ public class Reconciler {
         List<ReplicaEntity> created = new ArrayList<>();
         List<Uni<Void>> writes = new ArrayList<>();
         for (DeploymentEntity d : ds) {
-            autoscale(d, load.getOrDefault(d.name, Autoscaler.Load.NONE), now);
+            autoscale(d, load.getOrDefault(d.name, Autoscaler.Load.NONE), now, writes);
             List<ReplicaEntity> rs = new ArrayList<>(byDeployment.getOrDefault(d.name, List.of()));
             List<ReplicaEntity> serving = rs.stream().filter(r -> !draining(r)).toList();
             for (int i = serving.size(); i < d.desiredReplicas; i++) {
@@ -209,8 +210,13 @@ public class Reconciler {
         }
     }
 
-    /** Runs the autoscaler on a deployment and stores its decision. */
-    private void autoscale(DeploymentEntity d, Autoscaler.Load load, Instant now) {
+    /** Runs the autoscaler on a deployment and stores its decision; deleted deployments stay at zero. */
+    private void autoscale(DeploymentEntity d, Autoscaler.Load load, Instant now, List<Uni<Void>> writes) {
+        if (d.deleted) {
+            d.desiredReplicas = 0;
+            return;
+        }
+        requestDeletionWhenIdle(d, now, writes);
         Autoscaler.State before = new Autoscaler.State(d.desiredReplicas, d.lastRequestTime, d.aboveSince,
                 d.belowSince);
         Autoscaler.Decision decision = autoscaler.decide(policy(d), before, load, now);
@@ -223,6 +229,23 @@ public class Reconciler {
             d.scalingReason = decision.reason();
             d.updateTime = now;
         }
+    }
+
+    /**
+     * Asks the control plane, once, to delete a deployment with min replicas 0 that had no traffic for
+     * {@code deleteAfterIdle} (7 days).
+     */
+    private void requestDeletionWhenIdle(DeploymentEntity d, Instant now, List<Uni<Void>> writes) {
+        if (d.minReplicas != 0 || d.deletionRequestedAt != null || d.lastRequestTime == null
+                || now.isBefore(d.lastRequestTime.plus(config.deleteAfterIdle()))) {
+            return;
+        }
+        d.deletionRequestedAt = now;
+        String reason = "no traffic for " + config.deleteAfterIdle().toDays() + " days with min replicas 0";
+        LOG.infof("Deployment %s: asking the control plane to delete it (%s)", d.name, reason);
+        DeploymentDeletionRequested request = new DeploymentDeletionRequested(d.name, d.uid, reason, now);
+        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.DEPLOYMENT_DELETION_REQUESTED, d.name,
+                request)));
     }
 
     private Autoscaler.Policy policy(DeploymentEntity d) {
