@@ -17,6 +17,11 @@ import dev.ember.dataplane.auth.InferenceAuth;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChatCompletionsResource {
 
+    public static final String PROMPT_TOKENS = "fireworks-prompt-tokens";
+    public static final String TIME_TO_FIRST_TOKEN = "fireworks-server-time-to-first-token";
+    public static final String DEPLOYMENT = "x-ember-deployment";
+    public static final String REPLICA = "x-ember-replica";
+
     @Inject
     InferenceAuth auth;
 
@@ -29,9 +34,18 @@ public class ChatCompletionsResource {
             ChatCompletionRequest request) {
         ChatService.Prepared prepared = chat.prepare(auth.authenticate(authorization), request);
         if (prepared.streaming()) {
-            return Response.ok(chat.stream(prepared), "text/event-stream")
+            return served(Response.ok(chat.stream(prepared), "text/event-stream"), prepared)
                     .header("Cache-Control", "no-cache").build();
         }
-        return Response.ok(chat.complete(prepared), MediaType.APPLICATION_JSON).build();
+        ChatService.Completed completed = chat.complete(prepared);
+        return served(Response.ok(completed.completion(), MediaType.APPLICATION_JSON), prepared)
+                .header(TIME_TO_FIRST_TOKEN, completed.timeToFirstToken().toMillis()).build();
+    }
+
+    /** Fireworks' performance headers, and which deployment and replica served the request. */
+    private static Response.ResponseBuilder served(Response.ResponseBuilder response, ChatService.Prepared p) {
+        return response.header(PROMPT_TOKENS, p.promptTokens())
+                .header(DEPLOYMENT, p.deployment())
+                .header(REPLICA, p.replica().state().name());
     }
 }

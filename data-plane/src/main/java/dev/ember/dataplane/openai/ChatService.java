@@ -21,6 +21,8 @@ import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.dataplane.engine.ModelDoesNotFitException;
+import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
@@ -53,7 +55,7 @@ public class ChatService {
 
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
     public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
-            int promptTokens,
+            ReplicaEngine engine, int promptTokens,
             TextGenerator.Generation generation, String id, long created) {
 
         public boolean streaming() {
@@ -97,25 +99,53 @@ public class ChatService {
             return new UnavailableException("DEPLOYMENT_SCALING_UP", "deployment " + deployment.name()
                     + " has no ready replica; one is starting, retry shortly", SCALING_UP_RETRY);
         });
+        ReplicaEngine engine = engineOf(replica, deployment);
+        long kvRoom = engine.model().kvCapacityTokens() - promptTokens;
+        if (kvRoom < 1) {
+            throw new EmberException(ErrorCode.INVALID_ARGUMENT, "context_length_exceeded", "the prompt is "
+                    + promptTokens + " tokens long, more than fits the KV cache of this deployment's replicas ("
+                    + engine.model().kvCapacityTokens() + " tokens)");
+        }
+        maxTokens = (int) Math.min(maxTokens, kvRoom);
         long seed = request.seed() != null
                 ? request.seed() * 31 + String.join("\n", texts).hashCode()
                 : ThreadLocalRandom.current().nextLong();
-        return new Prepared(request, deployment.name(), replica, promptTokens, TextGenerator.generate(seed, maxTokens),
+        return new Prepared(request, deployment.name(), replica, engine, promptTokens,
+                TextGenerator.generate(seed, maxTokens),
                 "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
     }
 
-    /** The whole reply as one {@code chat.completion}. */
-    public ChatCompletion complete(Prepared p) {
+    /** A whole reply, and how long its first token took on the simulated replica. */
+    public record Completed(ChatCompletion completion, Duration timeToFirstToken) {
+    }
+
+    /** The whole reply as one {@code chat.completion}, returned when the engine has generated all of it. */
+    public Completed complete(Prepared p) {
+        List<String> tokens = p.generation().tokens();
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
-        try (AutoCloseable inFlight = p.replica().acquire()) {
-            return new ChatCompletion(p.id(), "chat.completion", p.created(), p.request().model(),
-                    List.of(new ChatCompletion.Choice(0,
+        try (AutoCloseable inFlight = p.replica().acquire();
+                Pacing pacing = new Pacing(p.engine(), p.promptTokens(), tokens.size())) {
+            Duration ttft = pacing.firstToken();
+            for (int i = 1; i < tokens.size(); i++) {
+                pacing.nextToken();
+            }
+            ChatCompletion completion = new ChatCompletion(p.id(), "chat.completion", p.created(),
+                    p.request().model(), List.of(new ChatCompletion.Choice(0,
                             new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
                     p.usage());
+            return new Completed(completion, ttft);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
-            tracked.finish(p.generation().tokens().size());
+            tracked.finish(tokens.size());
+        }
+    }
+
+    private static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
+        try {
+            return replica.engine(deployment);
+        } catch (ModelDoesNotFitException e) {
+            throw new UnavailableException("REPLICA_CANNOT_SERVE", e.getMessage());
         }
     }
 

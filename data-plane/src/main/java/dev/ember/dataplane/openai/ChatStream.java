@@ -31,9 +31,16 @@ final class ChatStream implements StreamingOutput {
     public void write(OutputStream out) throws IOException {
         LoadReporter.Tracked tracked = load.begin(prepared.deployment(), prepared.promptTokens());
         int sent = 0;
-        try (AutoCloseable inFlight = prepared.replica().acquire()) {
+        List<String> tokens = prepared.generation().tokens();
+        try (AutoCloseable inFlight = prepared.replica().acquire();
+                Pacing pacing = new Pacing(prepared.engine(), prepared.promptTokens(), tokens.size())) {
             send(out, chunk(new ChatCompletionChunk.Delta("assistant", ""), null, null));
-            for (String token : prepared.generation().tokens()) {
+            for (String token : tokens) {
+                if (sent == 0) {
+                    pacing.firstToken();
+                } else {
+                    pacing.nextToken();
+                }
                 send(out, chunk(new ChatCompletionChunk.Delta(null, token), null, null));
                 sent++;
             }

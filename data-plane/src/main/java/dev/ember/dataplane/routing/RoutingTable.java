@@ -11,6 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.common.hardware.AcceleratorType;
+import dev.ember.common.hardware.Precision;
+import dev.ember.dataplane.engine.PerformanceModel;
+import dev.ember.dataplane.engine.ReplicaEngine;
 
 /**
  * Deployments and their replicas as the events describe them. Level-based: each replica keeps its newest state (by
@@ -22,11 +26,12 @@ public class RoutingTable {
     public static final String READY = "READY";
     public static final String TERMINATED = "TERMINATED";
 
-    /** A replica and the requests it is serving now. */
+    /** A replica, the requests it is serving now, and its simulated engine. */
     public static final class Replica {
 
         private volatile ReplicaUpdated state;
         private final AtomicInteger outstanding = new AtomicInteger();
+        private volatile ReplicaEngine engine;
 
         Replica(ReplicaUpdated state) {
             this.state = state;
@@ -38,6 +43,26 @@ public class RoutingTable {
 
         public int outstanding() {
             return outstanding.get();
+        }
+
+        /**
+         * The engine simulating this replica on the hardware it was placed on, made on first use. Each data-plane
+         * instance simulates the share of the replica's batch that it sends.
+         */
+        public ReplicaEngine engine(DeploymentSpec deployment) {
+            ReplicaEngine e = engine;
+            if (e == null) {
+                synchronized (this) {
+                    if (engine == null) {
+                        engine = new ReplicaEngine(new PerformanceModel(deployment.model(),
+                                AcceleratorType.find(state.acceleratorType()).orElseThrow(),
+                                state.acceleratorCount(), Precision.find(deployment.precision())
+                                        .orElse(Precision.FP16)));
+                    }
+                    e = engine;
+                }
+            }
+            return e;
         }
 
         /** Counts a request until the returned handle is closed. */

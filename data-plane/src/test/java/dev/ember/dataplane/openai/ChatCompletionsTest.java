@@ -203,6 +203,30 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void responsesSayWhatServedThemAndHowFast() {
+        Response r = as(KEY).body(chat(READY, ", \"max_tokens\": 8")).post("/inference/v1/chat/completions");
+        r.then().statusCode(200)
+                .header("x-ember-deployment", READY)
+                .header("x-ember-replica", READY + "/replicas/r-1");
+        assertThat(Integer.parseInt(r.header("fireworks-prompt-tokens")))
+                .isEqualTo(r.jsonPath().getInt("usage.prompt_tokens"));
+        // Llama 3.1 8B at FP8 on one H100: about 10 ms to the first token for a short prompt.
+        assertThat(Long.parseLong(r.header("fireworks-server-time-to-first-token"))).isBetween(1L, 1000L);
+    }
+
+    @Test
+    void tokensArriveAtTheSimulatedReplicasPaceNotAtOnce() {
+        long start = System.nanoTime();
+        int tokens = as(KEY).body(chat(READY, ", \"max_tokens\": 120, \"seed\": 3, \"stream\": true"))
+                .post("/inference/v1/chat/completions").then().statusCode(200).extract().asString()
+                .split("\"content\":\"").length - 2;
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        // One decode step of a lone 8B sequence on an H100 is about 4 ms: the stream cannot be faster than that.
+        assertThat(tokens).isGreaterThan(10);
+        assertThat(elapsedMs).isGreaterThanOrEqualTo(3L * (tokens - 1));
+    }
+
+    @Test
     void keysAreChecked() {
         assertError(given().contentType(ContentType.JSON).body(chat(READY, ""))
                 .post("/inference/v1/chat/completions"), 401, "authentication_error", "invalid_api_key");

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ember COMMAND}: the commands this launcher knows. A bad command or flag prints usage and exits with 2. */
 @Command(name = "ember", synopsisSubcommandLabel = "COMMAND", description = "Runs Ember on this machine.", subcommands = {
-        UpCommand.class, CommandLine.HelpCommand.class})
+        UpCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 final class LauncherCommand implements Callable<Integer> {
 
     @Spec
