@@ -17,6 +17,7 @@ import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentStatusReported;
+import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.LoadReported;
 import dev.ember.common.event.WakeUpRequested;
@@ -147,5 +148,9 @@ class AutoscalingTest {
                 new WakeUpRequested(spec.name(), "test", Instant.now()));
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 status(spec.name()).desiredReplicaCount()).isZero());
+
+        ReplicaLifecycleTest.kafka().publish(EventTypes.DEPLOYMENT_UNDELETED, spec.name(),
+                new DeploymentUndeleted(spec));
+        awaitReady(spec.name(), 1);
     }
 }

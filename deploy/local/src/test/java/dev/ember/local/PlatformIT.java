@@ -224,6 +224,28 @@ class PlatformIT {
         assertThat(seen.path("badKey").path("status").asInt()).isEqualTo(401);
     }
 
+    @Test
+    @Order(5)
+    void aDeletedDeploymentStopsServingAndAnUndeletedOneServesAgain() {
+        String deploymentName = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
+        Response deleted = send(HttpRequest.newBuilder(URI.create(deploymentUrl()))
+                .header("Authorization", "Bearer " + platform.apiKey()).DELETE());
+        assertThat(deleted.status()).as(deleted.describe()).isEqualTo(200);
+        assertThat(get(deploymentUrl()).body().path("state").asText()).isEqualTo("DELETED");
+
+        await("the data plane stops routing to the deleted deployment").atMost(WAIT).pollInterval(POLL)
+                .untilAsserted(() -> {
+                    Response r = post(chatUrl(), chatBody(deploymentName), platform.apiKey());
+                    assertThat(r.status()).as(r.describe()).isEqualTo(404);
+                    assertThat(r.body().path("error").path("code").asText()).isEqualTo("model_not_found");
+                });
+
+        Response undeleted = post(deploymentUrl() + ":undelete", "{}", platform.apiKey());
+        assertThat(undeleted.status()).as(undeleted.describe()).isEqualTo(200);
+        awaitDeploymentReady();
+        awaitChatCompletion(deploymentName);
+    }
+
     private Response get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + platform.apiKey())

@@ -13,6 +13,7 @@ import dev.ember.common.event.LoadReported;
 import dev.ember.common.event.WakeUpRequested;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
+import dev.ember.scheduler.persistence.SchedulerLock;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
 
 /**
@@ -26,6 +27,9 @@ public class LoadSignals {
     SchedulerRepositories.Deployments deployments;
 
     @Inject
+    SchedulerLock lock;
+
+    @Inject
     SchedulerRepositories.Loads loads;
 
     @Inject
@@ -34,7 +38,7 @@ public class LoadSignals {
     @WithTransaction
     public Uni<Void> reported(LoadReported report) {
         Instant now = clock.instant();
-        return deployments.findById(report.deployment()).chain(d -> {
+        return lock.acquire().chain(() -> deployments.findById(report.deployment()).chain(d -> {
             if (d == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -55,18 +59,18 @@ public class LoadSignals {
                                 ? Uni.createFrom().voidItem()
                                 : loads.persist(load).replaceWithVoid();
                     });
-        });
+        }));
     }
 
     /** A request found no ready replica: it counts as traffic, so a scaled-to-zero deployment wakes at once. */
     @WithTransaction
     public Uni<Void> wakeUp(WakeUpRequested wakeUp) {
         Instant now = clock.instant();
-        return deployments.findById(wakeUp.deployment()).invoke(d -> {
+        return lock.acquire().chain(() -> deployments.findById(wakeUp.deployment()).invoke(d -> {
             if (d != null) {
                 used(d, now);
             }
-        }).replaceWithVoid();
+        })).replaceWithVoid();
     }
 
     private static void used(DeploymentEntity d, Instant now) {

@@ -18,6 +18,7 @@ import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.EventCodec;
 import dev.ember.common.hardware.Precision;
 import dev.ember.scheduler.persistence.DeploymentEntity;
+import dev.ember.scheduler.persistence.SchedulerLock;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
 
 /** Keeps the scheduler's copy of deployment specs, from the control plane's events. Idempotent. */
@@ -30,12 +31,15 @@ public class DeploymentSpecs {
     SchedulerRepositories.Deployments deployments;
 
     @Inject
+    SchedulerLock lock;
+
+    @Inject
     Clock clock;
 
     /** Records a new deployment; a redelivered event for a known one changes nothing. */
     @WithTransaction
     public Uni<Void> created(DeploymentSpec spec) {
-        return deployments.findById(spec.name()).chain(existing -> {
+        return lock.acquire().chain(() -> deployments.findById(spec.name()).chain(existing -> {
             if (existing != null && (existing.uid.equals(spec.uid()) || !existing.deleted)) {
                 return Uni.createFrom().voidItem();
             }
@@ -46,13 +50,13 @@ public class DeploymentSpecs {
             LOG.infof("Deployment %s: %d replica(s) of %d x %s wanted", d.name, d.desiredReplicas,
                     d.acceleratorCount, d.acceleratorType);
             return existing != null ? Uni.createFrom().voidItem() : deployments.persist(d).replaceWithVoid();
-        });
+        }));
     }
 
     /** Stops a deployment: its replicas drain and it is never scaled again. Idempotent. */
     @WithTransaction
     public Uni<Void> deleted(DeploymentDeleted event) {
-        return deployments.findById(event.name()).invoke(d -> {
+        return lock.acquire().chain(() -> deployments.findById(event.name()).invoke(d -> {
             if (d == null || !d.uid.equals(event.uid()) || d.deleted) {
                 return;
             }
@@ -63,14 +67,14 @@ public class DeploymentSpecs {
                     : ": " + event.reason());
             d.updateTime = clock.instant();
             LOG.infof("Deployment %s deleted; draining its replicas", d.name);
-        }).replaceWithVoid();
+        })).replaceWithVoid();
     }
 
     /** Brings a soft-deleted deployment back as if just created. */
     @WithTransaction
     public Uni<Void> undeleted(DeploymentUndeleted event) {
         DeploymentSpec spec = event.deployment();
-        return deployments.findById(spec.name()).chain(d -> {
+        return lock.acquire().chain(() -> deployments.findById(spec.name()).chain(d -> {
             if (d == null) {
                 DeploymentEntity fresh = new DeploymentEntity();
                 apply(fresh, spec, clock.instant());
@@ -79,9 +83,13 @@ public class DeploymentSpecs {
             }
             if (d.deleted && d.uid.equals(spec.uid())) {
                 apply(d, spec, clock.instant());
+                LOG.infof("Deployment %s undeleted: %d replica(s) wanted", d.name, d.desiredReplicas);
+            } else {
+                LOG.infof("Deployment %s: undelete ignored (deleted=%s, uid %s vs %s)", d.name, d.deleted, d.uid,
+                        spec.uid());
             }
             return Uni.createFrom().voidItem();
-        });
+        }));
     }
 
     private static void apply(DeploymentEntity d, DeploymentSpec spec, Instant now) {

@@ -45,6 +45,7 @@ import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.NodeEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
 import dev.ember.scheduler.persistence.ReplicaState;
+import dev.ember.scheduler.persistence.SchedulerLock;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
 import dev.ember.scheduler.placement.Placer;
 
@@ -58,7 +59,6 @@ import dev.ember.scheduler.placement.Placer;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
-    private static final long ADVISORY_LOCK = 0x7363686564L; // "sched"
 
     @Inject
     SchedulerConfig config;
@@ -74,6 +74,9 @@ public class Reconciler {
 
     @Inject
     SchedulerRepositories.Loads loads;
+
+    @Inject
+    SchedulerLock lock;
 
     @Inject
     Outbox outbox;
@@ -113,9 +116,7 @@ public class Reconciler {
 
     /** One reconciliation of every deployment, in one transaction. */
     public Uni<Void> reconcile() {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")",
-                        Boolean.class).getSingleResult())
+        return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
                         ? Uni.createFrom().voidItem()
                         : deployments.listAll().chain(ds -> nodes.listAll().chain(ns -> replicas.listLive()

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ember.common.event.ReplicaStats;
 
 /**
- * A deployment as the API shows it, with Fireworks' field names. On input, output-only fields (name, times, state,
- * status, replica counts, region) are ignored.
+ * A deployment as the API shows it, with Fireworks' field names. On input, output-only fields (name, times including
+ * {@code deleteTime} and {@code purgeTime}, state, status, replica counts, region) are ignored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Deployment(
@@ -18,6 +18,8 @@ public record Deployment(
         String description,
         Instant createTime,
         Instant updateTime,
+        Instant deleteTime,
+        Instant purgeTime,
         String state,
         Status status,
         Integer minReplicaCount,

@@ -1,7 +1,10 @@
 package dev.ember.controlplane.deployment.api;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,12 +19,12 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.deployment.service.DeploymentListRequest;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.web.QueryParams;
 
 @Path("/v1/accounts/{account}/deployments")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class DeploymentResource {
 
     @Inject
@@ -30,7 +33,9 @@ public class DeploymentResource {
     @Inject
     CurrentCaller caller;
 
+    // Only create reads a body; the other methods take any content type or none (curl -X DELETE sends none).
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Deployment> create(@RestPath String account, @RestQuery String deploymentId,
             @RestQuery String validateOnly, Deployment body) {
         ResourceIds.require("account", account);
@@ -39,8 +44,40 @@ public class DeploymentResource {
     }
 
     @GET
+    public Uni<ListDeploymentsResponse> list(@RestPath String account, @RestQuery String pageSize,
+            @RestQuery String pageToken, @RestQuery String filter, @RestQuery String orderBy,
+            @RestQuery String showDeleted) {
+        return deployments.list(caller.get(),
+                DeploymentListRequest.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
+    }
+
+    @GET
     @Path("{deployment}")
     public Uni<Deployment> get(@RestPath String account, @RestPath String deployment) {
         return deployments.get(caller.get(), new DeploymentName(account, deployment));
+    }
+
+    /**
+     * Answers an empty object, as Fireworks' DeleteDeployment does. {@code ignoreChecks} is accepted for Fireworks
+     * clients but changes nothing: no check (such as "still serving traffic") blocks a deletion yet.
+     */
+    @DELETE
+    @Path("{deployment}")
+    public Uni<Map<String, Object>> delete(@RestPath String account, @RestPath String deployment,
+            @RestQuery String hard, @RestQuery String ignoreChecks) {
+        DeploymentName name = new DeploymentName(account, deployment);
+        boolean purge = QueryParams.bool("hard", hard);
+        QueryParams.bool("ignoreChecks", ignoreChecks); // checked, so "ignoreChecks=yes" is refused like elsewhere
+        return deployments.delete(caller.get(), name, purge).replaceWith(Map.of());
+    }
+
+    /**
+     * The {@code :undelete} custom verb. Fireworks' body is an empty object; any body, or none, is accepted and
+     * ignored, since the method takes no input.
+     */
+    @POST
+    @Path("{deployment}:undelete")
+    public Uni<Deployment> undelete(@RestPath String account, @RestPath String deployment) {
+        return deployments.undelete(caller.get(), new DeploymentName(account, deployment));
     }
 }

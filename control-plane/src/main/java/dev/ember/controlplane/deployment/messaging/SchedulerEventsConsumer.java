@@ -12,7 +12,10 @@ import dev.ember.common.event.EventConsumers;
 import dev.ember.common.event.EventTypes;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 
-/** The scheduler's deployment status reports become the deployment's state and replica counts. */
+/**
+ * The scheduler's deployment status reports become the deployment's state and replica counts; its deletion requests
+ * (idle deployments) become soft deletes.
+ */
 @ApplicationScoped
 public class SchedulerEventsConsumer {
 
@@ -25,6 +28,7 @@ public class SchedulerEventsConsumer {
     public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
         return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_STATUS_REPORTED)
                 .map(deployments::applyStatus)
+                .or(() -> event.dataAs(EventTypes.DEPLOYMENT_DELETION_REQUESTED).map(deployments::deletionRequested))
                 .orElseGet(() -> Uni.createFrom().voidItem()));
     }
 }

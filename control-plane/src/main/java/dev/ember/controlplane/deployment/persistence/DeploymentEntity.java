@@ -19,6 +19,9 @@ import dev.ember.common.name.DeploymentName;
 @IdClass(DeploymentEntity.Key.class)
 public class DeploymentEntity {
 
+    /** The state of a soft-deleted deployment: lists hide it unless asked to show deleted deployments. */
+    public static final String DELETED = "DELETED";
+
     @Id
     @Column(name = "account_id")
     public String accountId;
@@ -105,6 +108,14 @@ public class DeploymentEntity {
 
     @Column(name = "update_time")
     public Instant updateTime;
+
+    /** Set while the deployment is soft-deleted (state DELETED), null otherwise. */
+    @Column(name = "delete_time")
+    public Instant deleteTime;
+
+    /** When a soft-deleted deployment stops being restorable; null unless deleted. */
+    @Column(name = "purge_time")
+    public Instant purgeTime;
 
     public DeploymentName name() {
         return new DeploymentName(accountId, deploymentId);

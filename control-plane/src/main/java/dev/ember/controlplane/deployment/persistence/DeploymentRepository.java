@@ -1,8 +1,12 @@
 package dev.ember.controlplane.deployment.persistence;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.DeploymentName;
@@ -12,5 +16,65 @@ public class DeploymentRepository implements PanacheRepositoryBase<DeploymentEnt
 
     public Uni<DeploymentEntity> findByName(DeploymentName name) {
         return findById(new DeploymentEntity.Key(name));
+    }
+
+    /**
+     * Reads a deployment to change it, locking its row until the transaction ends (SELECT ... FOR UPDATE). Every
+     * write replaces the whole row, so without the lock a status report read before a delete committed would write
+     * the old state back over DELETED.
+     */
+    public Uni<DeploymentEntity> findByNameForUpdate(DeploymentName name) {
+        return findById(new DeploymentEntity.Key(name), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** How many deployments match {@code query}, on every page together. */
+    public Uni<Long> count(DeploymentQuery query) {
+        Parameters params = new Parameters();
+        return count(where(query, params), params);
+    }
+
+    /**
+     * Up to {@code limit} deployments matching {@code query}, in its order, starting after {@code after} (from the
+     * first when null). A keyset page: it reads an index range, however deep the page.
+     */
+    public Uni<List<DeploymentEntity>> page(DeploymentQuery query, DeploymentQuery.Cursor after, int limit) {
+        Parameters params = new Parameters();
+        StringBuilder hql = new StringBuilder("from DeploymentEntity where ").append(where(query, params));
+        DeploymentQuery.SortKey key = query.order().key();
+        boolean tieBreak = key != DeploymentQuery.SortKey.NAME;
+        String direction = query.order().descending() ? " desc" : "";
+        if (after != null) {
+            String op = query.order().descending() ? " < " : " > ";
+            if (tieBreak) {
+                // A row comparison, which PostgreSQL answers from the (account_id, key, deployment_id) index.
+                hql.append(" and (").append(key.attribute()).append(", deploymentId)").append(op)
+                        .append("(:afterKey, :afterId)");
+                params.and("afterKey", after.key());
+            } else {
+                hql.append(" and deploymentId").append(op).append(":afterId");
+            }
+            params.and("afterId", after.deploymentId());
+        }
+        hql.append(" order by ").append(key.attribute()).append(direction);
+        if (tieBreak) {
+            hql.append(", deploymentId").append(direction);
+        }
+        return find(hql.toString(), params).page(0, limit).list();
+    }
+
+    private static String where(DeploymentQuery query, Parameters params) {
+        StringBuilder where = new StringBuilder("accountId = :account");
+        params.and("account", query.accountId());
+        if (!query.showDeleted()) {
+            where.append(" and state <> :deleted");
+            params.and("deleted", DeploymentEntity.DELETED);
+        }
+        int i = 0;
+        for (DeploymentQuery.Condition condition : query.conditions()) {
+            String param = "value" + i++;
+            where.append(" and ").append(condition.field().attribute()).append(" = :").append(param);
+            params.and(param, condition.value());
+        }
+        return where.toString();
     }
 }

@@ -27,6 +27,8 @@ final class DeploymentMapper {
                 e.description,
                 e.createTime,
                 e.updateTime,
+                e.deleteTime,
+                e.purgeTime,
                 e.state,
                 new Deployment.Status(e.statusCode, e.statusMessage),
                 e.minReplicaCount,
