@@ -2,6 +2,7 @@ package dev.ember.common.event;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -24,7 +25,7 @@ public final class EventMessages {
     }
 
     public static <T> Message<byte[]> message(EventType<T> type, String source, String subject, Instant time, T data) {
-        return message(java.util.UUID.randomUUID().toString(), type.topic(), type.type(), source, subject, time,
+        return message(UUID.randomUUID().toString(), type.topic(), type.type(), source, subject, time,
                 EventCodec.toJson(data));
     }
 }
