@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.ember.common.event.CapacityReported;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentStatusReported;
@@ -98,7 +99,7 @@ class ReplicaLifecycleTest {
     }
 
     @Test
-    void aReplicaThatFitsNowhereStaysPendingWithAReason() {
+    void aReplicaThatCanNeverFitFailsTheDeploymentWithTheReason() {
         DeploymentSpec spec = spec("no-room", "NVIDIA_B200_180GB", 8, "EUROPE");
         kafka().publish(EventTypes.DEPLOYMENT_CREATED, spec.name(), new DeploymentCreated(spec));
 
@@ -106,14 +107,25 @@ class ReplicaLifecycleTest {
             DeploymentStatusReported status = latestStatus(spec.name());
             assertThat(status).isNotNull();
             assertThat(status.replicaStats().pendingSchedulingReplicaCount()).isEqualTo(1);
-            assertThat(status.message()).isEqualTo("no NVIDIA_B200_180GB capacity for 8 GPU(s) in EUROPE");
+            assertThat(status.failed()).isTrue();
+            assertThat(status.message()).isEqualTo(
+                    "cannot be placed: no region in EU_FRANKFURT_1, EU_ICELAND_1 has NVIDIA_B200_180GB nodes");
         });
     }
 
     @Test
-    void capacityShowsUsedAndFreeGpusPerRegionAndType() {
+    void capacityShowsUsedAndFreeGpusPerRegionAndTypeAndIsPublished() {
         given().get("/admin/capacity").then().statusCode(200)
                 .body("capacity.find { it.region == 'AP_TOKYO_1' && it.acceleratorType == 'NVIDIA_A100_80GB' }"
                         + ".totalGpus", org.hamcrest.Matchers.equalTo(16));
+
+        // Other test profiles share the broker and publish other inventories: find this one's report.
+        CapacityReported.Pool tokyo = new CapacityReported.Pool("AP_TOKYO_1", "NVIDIA_A100_80GB", 16, 0, 16);
+        CapacityReported published = kafka().first(EventTypes.CAPACITY_REPORTED,
+                e -> e.subject().equals(CapacityReported.KEY) && e.data().pools().contains(tokyo),
+                Duration.ofSeconds(30)).orElseThrow().data();
+        assertThat(published.pools()).extracting(CapacityReported.Pool::region).contains("US_IOWA_1", "EU_ICELAND_1");
+        assertThat(published.pools()).allSatisfy(p -> assertThat(p.usedGpus() + p.freeGpus())
+                .isEqualTo(p.totalGpus()));
     }
 }

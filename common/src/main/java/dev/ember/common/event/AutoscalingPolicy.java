@@ -8,12 +8,14 @@ import java.util.Map;
  * {@code scaleUpWindow} (30 s), down after {@code scaleDownWindow} (10 min), to zero after no traffic for
  * {@code scaleToZeroWindow} (1 h, only when minReplicaCount is 0). {@code loadTargets} are per-replica targets;
  * {@code default} is a utilisation fraction (0.8).
+ * {@code scalingSchedules} raise the minimum during cron windows.
  */
 public record AutoscalingPolicy(
         Duration scaleUpWindow,
         Duration scaleDownWindow,
         Duration scaleToZeroWindow,
-        Map<String, Double> loadTargets) {
+        Map<String, Double> loadTargets,
+        Map<String, ScalingSchedule> scalingSchedules) {
 
     public static final Duration DEFAULT_SCALE_UP_WINDOW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofMinutes(10);
@@ -23,7 +25,7 @@ public record AutoscalingPolicy(
 
     public static AutoscalingPolicy defaults() {
         return new AutoscalingPolicy(DEFAULT_SCALE_UP_WINDOW, DEFAULT_SCALE_DOWN_WINDOW,
-                DEFAULT_SCALE_TO_ZERO_WINDOW, Map.of(DEFAULT_TARGET, DEFAULT_UTILISATION));
+                DEFAULT_SCALE_TO_ZERO_WINDOW, Map.of(DEFAULT_TARGET, DEFAULT_UTILISATION), Map.of());
     }
 
     /** This policy with every missing part taken from the defaults. */
@@ -33,6 +35,7 @@ public record AutoscalingPolicy(
                 scaleToZeroWindow == null ? DEFAULT_SCALE_TO_ZERO_WINDOW : scaleToZeroWindow,
                 loadTargets == null || loadTargets.isEmpty()
                         ? Map.of(DEFAULT_TARGET, DEFAULT_UTILISATION)
-                        : loadTargets);
+                        : loadTargets,
+                scalingSchedules == null ? Map.of() : scalingSchedules);
     }
 }

@@ -5,6 +5,9 @@ import java.time.Instant;
 /**
  * The scheduler's view of a deployment. {@code sequence} rises with every report of one deployment so the control
  * plane applies only the newest; {@code observedGeneration} is the spec generation it was computed from.
+ * {@code updatedReplicaCount} replicas run the newest hardware and are READY; {@code outdatedReplicaCount} still run
+ * an older one (a rollout is under way while it is above zero). {@code failed}: a replica can never be placed with
+ * the inventory as configured, and {@code message} says why.
  */
 public record DeploymentStatusReported(
         String name,
@@ -16,5 +19,8 @@ public record DeploymentStatusReported(
         ReplicaStats replicaStats,
         String region,
         String message,
+        int updatedReplicaCount,
+        int outdatedReplicaCount,
+        boolean failed,
         Instant time) {
 }

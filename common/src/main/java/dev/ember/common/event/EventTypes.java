@@ -20,6 +20,10 @@ public final class EventTypes {
             ApiKeyCreated.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
             Topics.RESOURCES, DeploymentCreated.class);
+    public static final EventType<DeploymentUpdated> DEPLOYMENT_UPDATED = of("deployment.updated.v1",
+            Topics.RESOURCES, DeploymentUpdated.class);
+    public static final EventType<QuotaUpdated> QUOTA_UPDATED = of("quota.updated.v1", Topics.RESOURCES,
+            QuotaUpdated.class);
     public static final EventType<DeploymentDeleted> DEPLOYMENT_DELETED = of("deployment.deleted.v1",
             Topics.RESOURCES, DeploymentDeleted.class);
     public static final EventType<DeploymentUndeleted> DEPLOYMENT_UNDELETED = of("deployment.undeleted.v1",
@@ -31,14 +35,19 @@ public final class EventTypes {
     public static final EventType<DeploymentStatusReported> DEPLOYMENT_STATUS_REPORTED = of(
             "deployment.status.reported.v1", Topics.REPLICAS, DeploymentStatusReported.class);
 
+    public static final EventType<CapacityReported> CAPACITY_REPORTED = of("capacity.reported.v1",
+            Topics.REPLICAS, CapacityReported.class);
+
     public static final EventType<LoadReported> LOAD_REPORTED = of("deployment.load.reported.v1", Topics.LOAD,
             LoadReported.class);
     public static final EventType<WakeUpRequested> WAKE_UP_REQUESTED = of("deployment.wakeup.requested.v1",
             Topics.LOAD, WakeUpRequested.class);
 
     private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
-                    DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, LOAD_REPORTED,
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, QUOTA_UPDATED,
+                    DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
+                    DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
+                    LOAD_REPORTED,
                     WAKE_UP_REQUESTED)
             .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 

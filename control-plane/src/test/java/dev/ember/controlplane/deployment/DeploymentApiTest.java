@@ -100,12 +100,12 @@ class DeploymentApiTest {
 
         String name = "accounts/acme/deployments/to-be-ready";
         kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 1,
-                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", Instant.now()));
+                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", 0, 0, false, Instant.now()));
         kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 2, 1,
-                1, new ReplicaStats(0, 0, 0, 1), "US_IOWA_1", "", Instant.now()));
+                1, new ReplicaStats(0, 0, 0, 1), "US_IOWA_1", "", 1, 0, false, Instant.now()));
         // A stale report delivered late changes nothing.
         kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 1,
-                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", Instant.now()));
+                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", 0, 0, false, Instant.now()));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
                 .then().statusCode(200)
@@ -218,7 +218,7 @@ class DeploymentApiTest {
         assertThat(event).as("deployment.created on ember.resources").isPresent();
         assertThat(event.get().data().deployment().autoscalingPolicy()).isEqualTo(new AutoscalingPolicy(
                 Duration.ofMillis(1500), Duration.ofMinutes(2), Duration.ofMillis(900_250),
-                Map.of("default", 0.5, "requests_per_second", 20.0)));
+                Map.of("default", 0.5, "requests_per_second", 20.0), Map.of()));
     }
 
     @Test
@@ -240,10 +240,28 @@ class DeploymentApiTest {
                 "autoscalingPolicy.loadTargets.concurrent_requests");
         assertBadField(createWithPolicy("{\"loadTargets\": {\"gpu_temperature\": 0.5}}"),
                 "autoscalingPolicy.loadTargets");
-        assertBadField(createWithPolicy("{\"scalingSchedules\": {\"weekdays\": {\"minReplicaCount\": 1, "
-                + "\"schedule\": \"0 8 * * Mon-Fri\", \"duration\": \"36000s\"}}}"),
-                "autoscalingPolicy.scalingSchedules")
-                .body("message", containsString("not supported yet"));
+        assertBadField(createWithPolicy(schedule("\"0 8 * * Mon-Fri\"", "\"36000s\"", "\"Mars/Olympus\"", 1)),
+                "autoscalingPolicy.scalingSchedules.weekdays.timezone")
+                .body("message", containsString("unknown time zone 'Mars/Olympus'"));
+        assertBadField(createWithPolicy(schedule("\"0 25 * * *\"", "\"36000s\"", "\"UTC\"", 1)),
+                "autoscalingPolicy.scalingSchedules.weekdays.schedule")
+                .body("message", containsString("hour 25 is outside 0-23"));
+        assertBadField(createWithPolicy(schedule("\"0 8 * * *\"", "\"60s\"", "\"UTC\"", 1)),
+                "autoscalingPolicy.scalingSchedules.weekdays.duration");
+        assertBadField(createWithPolicy(schedule("\"0 8 * * *\"", "\"604801s\"", "\"UTC\"", 1)),
+                "autoscalingPolicy.scalingSchedules.weekdays.duration");
+        assertBadField(createWithPolicy(schedule("\"0 8 * * *\"", "\"3600s\"", "\"UTC\"", 2)),
+                "autoscalingPolicy.scalingSchedules.weekdays.minReplicaCount")
+                .body("message", containsString("maxReplicaCount (1)"));
+        assertBadField(createWithPolicy(schedule("null", "null", "null", 1)),
+                "autoscalingPolicy.scalingSchedules.weekdays.schedule");
+        StringBuilder six = new StringBuilder("{\"scalingSchedules\": {");
+        for (int i = 0; i < 6; i++) {
+            six.append(i == 0 ? "" : ", ").append("\"s").append(i).append("\": {\"schedule\": \"0 8 * * *\", "
+                    + "\"duration\": \"3600s\", \"timezone\": \"UTC\"}");
+        }
+        assertBadField(createWithPolicy(six.append("}}").toString()), "autoscalingPolicy.scalingSchedules")
+                .body("message", containsString("at most 5 schedules"));
 
         // Every bad field is reported at once.
         createWithPolicy("{\"scaleUpWindow\": \"5m\", \"scaleToZeroWindow\": \"60s\", "
@@ -251,8 +269,13 @@ class DeploymentApiTest {
                 .then().statusCode(400)
                 .body("details.fieldViolations.flatten().field", hasItems("autoscalingPolicy.scaleUpWindow",
                         "autoscalingPolicy.scaleToZeroWindow", "autoscalingPolicy.loadTargets.default",
-                        "autoscalingPolicy.scalingSchedules"));
+                        "autoscalingPolicy.scalingSchedules.s.schedule"));
         asAdmin().get("/v1/accounts/acme/deployments/bad-policy").then().statusCode(404);
+    }
+
+    private static String schedule(String cron, String duration, String timezone, int min) {
+        return "{\"scalingSchedules\": {\"weekdays\": {\"minReplicaCount\": " + min + ", \"schedule\": " + cron
+                + ", \"duration\": " + duration + ", \"timezone\": " + timezone + "}}}";
     }
 
     private static Response createWithPolicy(String policy) {

@@ -260,30 +260,40 @@ class DeploymentLifecycleTest {
         kafka().publish(EventTypes.DEPLOYMENT_DELETION_REQUESTED, name,
                 new DeploymentDeletionRequested(name, "another-uid", reason, Instant.now()));
         kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 1,
-                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", Instant.now()));
+                1, new ReplicaStats(0, 1, 0, 0), "US_IOWA_1", "downloading model", 0, 0, false, Instant.now()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
                 .then().statusCode(200).body("replicaStats.downloadingModelReplicaCount", equalTo(1)));
         asAdmin().get("/v1/" + name).then().body("state", equalTo("CREATING"));
 
+        // With a replica still running it is DELETING until the scheduler reports none left.
         kafka().publish(EventTypes.DEPLOYMENT_DELETION_REQUESTED, name,
                 new DeploymentDeletionRequested(name, uid, reason, Instant.now()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
                 .then().statusCode(200)
-                .body("state", equalTo("DELETED"))
+                .body("state", equalTo("DELETING"))
                 .body("status.message", equalTo("deleted by the scheduler: " + reason)));
         String deleteTime = asAdmin().get("/v1/" + name).then().extract().path("deleteTime");
 
-        // Redelivered, then a report that would make a live deployment READY.
+        // Redelivered, then a report that would make a live deployment READY: still DELETING, same reason.
         kafka().publish(EventTypes.DEPLOYMENT_DELETION_REQUESTED, name,
                 new DeploymentDeletionRequested(name, uid, reason, Instant.now()));
         kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 2, 1,
-                1, new ReplicaStats(0, 0, 0, 1), "US_IOWA_1", "serving", Instant.now()));
+                1, new ReplicaStats(0, 0, 0, 1), "US_IOWA_1", "serving", 1, 0, false, Instant.now()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
                 .then().statusCode(200).body("replicaStats.readyReplicaCount", equalTo(1)));
         asAdmin().get("/v1/" + name).then().statusCode(200)
-                .body("state", equalTo("DELETED"))
+                .body("state", equalTo("DELETING"))
                 .body("status.message", equalTo("deleted by the scheduler: " + reason))
                 .body("deleteTime", equalTo(deleteTime));
+
+        // The replica drained: DELETED.
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 3, 0,
+                0, new ReplicaStats(0, 0, 0, 0), "US_IOWA_1", "", 0, 0, false, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/v1/" + name)
+                .then().statusCode(200)
+                .body("state", equalTo("DELETED"))
+                .body("status.message", equalTo("deleted by the scheduler: " + reason))
+                .body("deleteTime", equalTo(deleteTime)));
 
         DeploymentDeleted event = kafka().first(EventTypes.DEPLOYMENT_DELETED, e -> e.subject().equals(name),
                 Duration.ofSeconds(20)).orElseThrow().data();

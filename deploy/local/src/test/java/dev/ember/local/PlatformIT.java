@@ -231,7 +231,11 @@ class PlatformIT {
         Response deleted = send(HttpRequest.newBuilder(URI.create(deploymentUrl()))
                 .header("Authorization", "Bearer " + platform.apiKey()).DELETE());
         assertThat(deleted.status()).as(deleted.describe()).isEqualTo(200);
-        assertThat(get(deploymentUrl()).body().path("state").asText()).isEqualTo("DELETED");
+        // DELETING while the scheduler drains the replica, then DELETED.
+        assertThat(get(deploymentUrl()).body().path("state").asText()).isIn("DELETING", "DELETED");
+        await("the replica drains and the deployment is DELETED").atMost(WAIT).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(get(deploymentUrl()).body().path("state").asText())
+                        .isEqualTo("DELETED"));
 
         await("the data plane stops routing to the deleted deployment").atMost(WAIT).pollInterval(POLL)
                 .untilAsserted(() -> {

@@ -31,7 +31,8 @@ public class CapacityResource {
     @GET
     @WithSession
     public Uni<CapacityList> capacity() {
-        return nodes.listAll().chain(ns -> replicas.listLive().map(rs -> new CapacityList(new Placer(ns, rs)
-                .capacity())));
+        return nodes.listActive()
+                .chain(ns -> replicas.listLive().map(rs -> new CapacityList(new Placer(ns, Placer.holdings(rs))
+                        .capacity())));
     }
 }

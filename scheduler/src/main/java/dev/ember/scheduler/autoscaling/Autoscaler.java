@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.ember.common.event.ScalingSchedule;
+
 /**
  * Decides a deployment's desired replicas from its load, its bounds and its autoscaling policy. Pure: the reconciler
  * feeds it the stored state and the clock, and stores what it returns.
@@ -15,6 +17,8 @@ import java.util.Map;
  * {@code scaleDownWindow}. Never below max(min, 1) while there was traffic within {@code scaleToZeroWindow}.</li>
  * <li>To zero: only with min 0, once no request arrived for {@code scaleToZeroWindow}; from zero: at once when a
  * request arrives (a wake-up counts as a request).</li>
+ * <li>Scaling schedules: while a schedule's window is open the minimum is the highest open schedule's
+ * {@code minReplicaCount} (within max), applied at once.</li>
  * </ul>
  */
 public final class Autoscaler {
@@ -39,7 +43,12 @@ public final class Autoscaler {
     }
 
     public record Policy(int minReplicas, int maxReplicas, Duration scaleUpWindow, Duration scaleDownWindow,
-            Duration scaleToZeroWindow, Map<String, Double> loadTargets) {
+            Duration scaleToZeroWindow, Map<String, Double> loadTargets, Map<String, ScalingSchedule> schedules) {
+
+        public Policy(int minReplicas, int maxReplicas, Duration scaleUpWindow, Duration scaleDownWindow,
+                Duration scaleToZeroWindow, Map<String, Double> loadTargets) {
+            this(minReplicas, maxReplicas, scaleUpWindow, scaleDownWindow, scaleToZeroWindow, loadTargets, Map.of());
+        }
     }
 
     /** What is stored between ticks. */
@@ -64,13 +73,22 @@ public final class Autoscaler {
     public Decision decide(Policy policy, State state, Load load, Instant now) {
         boolean idle = state.lastRequestTime() == null
                 || !now.isBefore(state.lastRequestTime().plus(policy.scaleToZeroWindow()));
+        int scheduled = Math.min(ScalingSchedule.activeMinimum(policy.schedules(), now), policy.maxReplicas());
+        int min = Math.max(policy.minReplicas(), scheduled);
         int floor = policy.maxReplicas() == 0
                 ? 0
-                : policy.minReplicas() == 0 && idle ? 0 : Math.max(policy.minReplicas(), 1);
+                : min == 0 && idle ? 0 : Math.max(min, 1);
         int target = Math.max(floor, Math.min(recommended(policy.loadTargets(), load), policy.maxReplicas()));
         int desired = state.desired();
 
         if (target > desired) {
+            if (scheduled > desired && scheduled > policy.minReplicas()) {
+                return decision(target, state, null, null,
+                        "a scaling schedule raises the minimum to " + scheduled + " replica(s)");
+            }
+            if (min > desired) {
+                return decision(target, state, null, null, "the minimum is " + min + " replica(s)");
+            }
             if (desired == 0) {
                 return decision(target, state, null, null, "a request arrived while scaled to zero");
             }

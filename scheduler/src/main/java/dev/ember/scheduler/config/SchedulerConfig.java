@@ -2,6 +2,7 @@ package dev.ember.scheduler.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -41,9 +42,19 @@ public interface SchedulerConfig {
     @WithDefault("PT5S")
     Duration drainTime();
 
+    /** The capacity event is published when the pools change, at most this often. */
+    @WithDefault("PT10S")
+    Duration capacityReportInterval();
+
     /** A deployment with min replicas 0 and no traffic for this long is deleted (through the control plane). */
     @WithDefault("P7D")
     Duration deleteAfterIdle();
+
+    /**
+     * GPUs of one accelerator type an account's replicas may hold in one region when the control plane set no quota
+     * for it; unset means no limit.
+     */
+    Optional<Long> defaultGpuQuota();
 
     /** Region -> accelerator type -> number of nodes. */
     Map<String, Map<String, Integer>> inventory();

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.event.EventConsumers;
 import dev.ember.common.event.EventTypes;
 import dev.ember.scheduler.autoscaling.LoadSignals;
+import dev.ember.scheduler.placement.Quotas;
 import dev.ember.scheduler.reconcile.DeploymentSpecs;
 import dev.ember.scheduler.reconcile.Reconciler;
 
@@ -25,6 +26,9 @@ public class ResourceEventsConsumer {
     DeploymentSpecs specs;
 
     @Inject
+    Quotas quotas;
+
+    @Inject
     Reconciler reconciler;
 
     @Inject
@@ -34,6 +38,9 @@ public class ResourceEventsConsumer {
     public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
         return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_CREATED)
                 .map(created -> specs.created(created.deployment()))
+                .or(() -> event.dataAs(EventTypes.DEPLOYMENT_UPDATED).map(updated -> specs.updated(
+                        updated.deployment())))
+                .or(() -> event.dataAs(EventTypes.QUOTA_UPDATED).map(quotas::updated))
                 .or(() -> event.dataAs(EventTypes.DEPLOYMENT_DELETED).map(specs::deleted))
                 .or(() -> event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).map(specs::undeleted))
                 .map(handled -> handled.invoke(reconciler::trigger))

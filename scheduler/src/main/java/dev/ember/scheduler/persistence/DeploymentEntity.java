@@ -31,6 +31,12 @@ public class DeploymentEntity {
     @Column(name = "accelerator_count")
     public int acceleratorCount;
 
+    public String precision;
+
+    /** The spec generation whose hardware replicas must run; replicas of an older one are replaced one by one. */
+    @Column(name = "replica_generation")
+    public long replicaGeneration;
+
     /** Region or mega-region the spec allows. */
     public String placement;
 
@@ -66,6 +72,10 @@ public class DeploymentEntity {
     /** JSON object of per-replica load targets. */
     @Column(name = "load_targets")
     public String loadTargets;
+
+    /** Scaling schedules by name, as JSON ({@code ScalingSchedule.toJson}). */
+    @Column(name = "scaling_schedules")
+    public String scalingSchedules;
 
     /** The last time any data plane saw a request for this deployment (or when the scheduler learned of it). */
     @Column(name = "last_request_time")

@@ -20,4 +20,7 @@ public class NodeEntity {
     public String acceleratorType;
 
     public int gpus;
+
+    /** No longer in the configured inventory: takes no new replicas. */
+    public boolean retired;
 }

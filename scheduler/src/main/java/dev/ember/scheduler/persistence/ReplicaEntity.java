@@ -32,6 +32,9 @@ public class ReplicaEntity {
 
     public int gpus;
 
+    /** The deployment's replica generation this replica runs; an older one is replaced. */
+    public long generation;
+
     public long sequence;
 
     @Column(name = "next_transition_at")

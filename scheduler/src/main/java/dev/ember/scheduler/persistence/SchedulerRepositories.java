@@ -15,10 +15,19 @@ public final class SchedulerRepositories {
 
     @ApplicationScoped
     public static class Nodes implements PanacheRepositoryBase<NodeEntity, String> {
+
+        /** The nodes of the configured inventory. */
+        public Uni<List<NodeEntity>> listActive() {
+            return list("retired = false");
+        }
     }
 
     @ApplicationScoped
     public static class Deployments implements PanacheRepositoryBase<DeploymentEntity, String> {
+    }
+
+    @ApplicationScoped
+    public static class Quotas implements PanacheRepositoryBase<QuotaEntity, QuotaEntity.Key> {
     }
 
     @ApplicationScoped

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,7 +25,10 @@ import dev.ember.scheduler.config.SchedulerConfig;
 import dev.ember.scheduler.persistence.NodeEntity;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
 
-/** Loads the configured GPU nodes into the scheduler's table at startup; nodes already known are kept. */
+/**
+ * Loads the configured GPU nodes into the scheduler's table at startup. A node no longer configured is retired: it
+ * takes no new replica and leaves the capacity figures, and the replicas on it run until they end.
+ */
 @ApplicationScoped
 public class Inventory {
 
@@ -37,13 +42,25 @@ public class Inventory {
 
     void onStart(@Observes StartupEvent ignored) throws Throwable {
         List<NodeEntity> configured = configuredNodes(config);
+        Set<String> ids = configured.stream().map(n -> n.nodeId).collect(Collectors.toSet());
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Multi.createFrom()
                 .iterable(configured)
                 .onItem().transformToUniAndConcatenate(n -> nodes.findById(n.nodeId)
-                        .chain(existing -> existing != null
-                                ? Uni.createFrom().voidItem()
-                                : nodes.persist(n).replaceWithVoid()))
-                .collect().last()));
+                        .chain(existing -> {
+                            if (existing == null) {
+                                return nodes.persist(n).replaceWithVoid();
+                            }
+                            existing.gpus = n.gpus;
+                            existing.retired = false;
+                            return Uni.createFrom().voidItem();
+                        }))
+                .collect().last()
+                // Nodes no longer configured take no new replicas; replicas already there run until they end.
+                .chain(() -> nodes.listAll())
+                .invoke(all -> all.stream().filter(n -> !ids.contains(n.nodeId) && !n.retired).forEach(n -> {
+                    n.retired = true;
+                    LOG.infof("Node %s is no longer in the inventory: retired", n.nodeId);
+                }))));
         LOG.infof("GPU inventory: %d nodes", configured.size());
     }
 

@@ -2,6 +2,7 @@ package dev.ember.scheduler.reconcile;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.EventCodec;
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.Precision;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.SchedulerLock;
@@ -51,6 +53,40 @@ public class DeploymentSpecs {
                     d.acceleratorCount, d.acceleratorType);
             return existing != null ? Uni.createFrom().voidItem() : deployments.persist(d).replaceWithVoid();
         }));
+    }
+
+    /**
+     * Applies a newer spec of a live deployment. New bounds and policy apply from the next tick (desired is clamped
+     * to the new bounds); new hardware (model, accelerator, precision) starts a rolling replacement. An event for
+     * another uid, or not newer than what is stored, changes nothing.
+     */
+    @WithTransaction
+    public Uni<Void> updated(DeploymentSpec spec) {
+        return lock.acquire().chain(() -> deployments.findById(spec.name()).invoke(d -> {
+            if (d == null || !d.uid.equals(spec.uid()) || d.deleted || spec.generation() <= d.generation) {
+                return;
+            }
+            boolean newHardware = !d.baseModel.equals(spec.baseModel())
+                    || !d.acceleratorType.equals(spec.acceleratorType())
+                    || d.acceleratorCount != spec.acceleratorCount()
+                    || !Objects.equals(d.precision, spec.precision());
+            Instant now = clock.instant();
+            applySpec(d, spec, now);
+            if (newHardware) {
+                d.replicaGeneration = spec.generation();
+                LOG.infof("Deployment %s: generation %d runs %d x %s (%s); replacing replicas one at a time",
+                        d.name, d.generation, d.acceleratorCount, d.acceleratorType, d.precision);
+            }
+            int clamped = Math.max(Math.min(d.desiredReplicas, d.maxReplicas), d.desiredReplicas == 0
+                    ? 0
+                    : d.minReplicas);
+            if (clamped != d.desiredReplicas) {
+                d.scalingReason = "replica bounds changed to " + d.minReplicas + ".." + d.maxReplicas;
+                d.desiredReplicas = clamped;
+            }
+            d.aboveSince = null;
+            d.belowSince = null;
+        })).replaceWithVoid();
     }
 
     /** Stops a deployment: its replicas drain and it is never scaled again. Idempotent. */
@@ -92,25 +128,15 @@ public class DeploymentSpecs {
         }));
     }
 
+    /** A deployment as if just created from {@code spec}. */
     private static void apply(DeploymentEntity d, DeploymentSpec spec, Instant now) {
         d.name = spec.name();
         d.uid = spec.uid();
-        d.generation = spec.generation();
-        d.baseModel = spec.baseModel();
-        d.weightBytes = Precision.find(spec.precision()).orElse(Precision.FP16)
-                .weightBytes(spec.model().parameterCount());
-        d.acceleratorType = spec.acceleratorType();
-        d.acceleratorCount = spec.acceleratorCount();
         d.placement = spec.placement();
         d.pinnedRegion = null;
+        applySpec(d, spec, now);
+        d.replicaGeneration = spec.generation();
         d.desiredReplicas = initialReplicas(spec);
-        AutoscalingPolicy policy = spec.policy();
-        d.minReplicas = spec.minReplicaCount();
-        d.maxReplicas = spec.maxReplicaCount();
-        d.scaleUpWindowMs = policy.scaleUpWindow().toMillis();
-        d.scaleDownWindowMs = policy.scaleDownWindow().toMillis();
-        d.scaleToZeroWindowMs = policy.scaleToZeroWindow().toMillis();
-        d.loadTargets = EventCodec.toJson(policy.loadTargets());
         // A new deployment counts as just used: it is not scaled to zero before a full window has passed.
         d.lastRequestTime = now;
         d.aboveSince = null;
@@ -121,6 +147,25 @@ public class DeploymentSpecs {
         if (d.lastStatus == null) {
             d.lastStatus = "";
         }
+    }
+
+    /** The spec's hardware, bounds and policy; placement never changes after create. */
+    private static void applySpec(DeploymentEntity d, DeploymentSpec spec, Instant now) {
+        d.generation = spec.generation();
+        d.baseModel = spec.baseModel();
+        d.precision = spec.precision();
+        d.weightBytes = Precision.find(spec.precision()).orElse(Precision.FP16)
+                .weightBytes(spec.model().parameterCount());
+        d.acceleratorType = spec.acceleratorType();
+        d.acceleratorCount = spec.acceleratorCount();
+        AutoscalingPolicy policy = spec.policy();
+        d.minReplicas = spec.minReplicaCount();
+        d.maxReplicas = spec.maxReplicaCount();
+        d.scaleUpWindowMs = policy.scaleUpWindow().toMillis();
+        d.scaleDownWindowMs = policy.scaleDownWindow().toMillis();
+        d.scaleToZeroWindowMs = policy.scaleToZeroWindow().toMillis();
+        d.loadTargets = EventCodec.toJson(policy.loadTargets());
+        d.scalingSchedules = ScalingSchedule.toJson(policy.scalingSchedules());
         d.updateTime = now;
     }
 

@@ -26,12 +26,14 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import dev.ember.common.event.CapacityReported;
 import dev.ember.common.event.DeploymentDeletionRequested;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventCodec;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ReplicaStats;
 import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.Region;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ReplicaName;
@@ -43,6 +45,7 @@ import dev.ember.scheduler.config.SchedulerConfig;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.NodeEntity;
+import dev.ember.scheduler.persistence.QuotaEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
 import dev.ember.scheduler.persistence.ReplicaState;
 import dev.ember.scheduler.persistence.SchedulerLock;
@@ -76,6 +79,9 @@ public class Reconciler {
     SchedulerRepositories.Loads loads;
 
     @Inject
+    SchedulerRepositories.Quotas quotas;
+
+    @Inject
     SchedulerLock lock;
 
     @Inject
@@ -91,13 +97,21 @@ public class Reconciler {
     };
 
     private Autoscaler autoscaler;
+    /** The capacity last published and when; a restart publishes it again once. */
+    private String lastCapacity = "";
+    private Instant lastCapacityAt = Instant.EPOCH;
     private SingleFlight loop;
     private long timer = -1;
 
     void start(@Observes StartupEvent ignored) {
-        autoscaler = new Autoscaler(config.replicaConcurrency());
+        init();
         loop = new SingleFlight(vertx, "Reconciler", () -> reconcile().replaceWith(false));
         timer = loop.every(config.reconcileInterval().toMillis());
+    }
+
+    /** Builds what the tick needs from the configuration; separate from start so a benchmark can tick without timers. */
+    void init() {
+        autoscaler = new Autoscaler(config.replicaConcurrency());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -119,14 +133,40 @@ public class Reconciler {
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
                         ? Uni.createFrom().voidItem()
-                        : deployments.listAll().chain(ds -> nodes.listAll().chain(ns -> replicas.listLive()
-                                .chain(rs -> loads.listAll()
-                                        .chain(ls -> apply(ds, new Placer(ns, rs), rs, ls)))))));
+                        : deployments.listAll().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
+                                .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
+                                        .chain(qs -> apply(ds, placer(ns, rs, qs), rs, ls))))))));
+    }
+
+    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, List<QuotaEntity> qs) {
+        Map<String, Long> limits = new HashMap<>();
+        for (QuotaEntity q : qs) {
+            limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
+        }
+        return new Placer(ns, Placer.holdings(rs), limits, config.defaultGpuQuota().orElse(null));
+    }
+
+    /** What one tick decided: replicas to create, and entity changes' events to write (deferred). */
+    record Plan(List<ReplicaEntity> created, List<Uni<Void>> writes) {
     }
 
     private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live,
             List<DeploymentLoadEntity> reports) {
-        Instant now = clock.instant();
+        Plan plan = plan(ds, placer, live, reports, clock.instant());
+        return Multi.createFrom().iterable(plan.created())
+                .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
+                .collect().last()
+                .chain(() -> Multi.createFrom().iterable(plan.writes()).onItem().transformToUniAndConcatenate(w -> w)
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Decides one tick in memory: runs the autoscaler, creates, places, advances and retires replicas on the loaded
+     * entities (changing them in place) and collects the events to write. Nothing touches the database here.
+     */
+    Plan plan(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live, List<DeploymentLoadEntity> reports,
+            Instant now) {
         Map<String, Autoscaler.Load> load = currentLoad(reports, now);
         Map<String, List<ReplicaEntity>> byDeployment = live.stream()
                 .collect(Collectors.groupingBy(r -> r.deploymentName));
@@ -135,27 +175,21 @@ public class Reconciler {
         for (DeploymentEntity d : ds) {
             autoscale(d, load.getOrDefault(d.name, Autoscaler.Load.NONE), now, writes);
             List<ReplicaEntity> rs = new ArrayList<>(byDeployment.getOrDefault(d.name, List.of()));
-            List<ReplicaEntity> serving = rs.stream().filter(r -> !draining(r)).toList();
-            for (int i = serving.size(); i < d.desiredReplicas; i++) {
-                ReplicaEntity r = newReplica(d, now);
+            for (ReplicaEntity r : rollout(d, rs, now, writes)) {
                 rs.add(r);
                 created.add(r);
             }
-            drainSurplus(d, serving, now, writes);
+            boolean failed = false;
             for (ReplicaEntity r : rs) {
-                advance(d, r, placer, now, writes);
+                failed |= advance(d, r, placer, now, writes);
             }
-            status(d, rs, now, writes);
+            status(d, rs, failed, now, writes);
         }
-        return Multi.createFrom().iterable(created)
-                .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
-                .collect().last()
-                .chain(() -> Multi.createFrom().iterable(writes).onItem().transformToUniAndConcatenate(w -> w)
-                        .collect().last())
-                .replaceWithVoid();
+        capacity(placer, now, writes);
+        return new Plan(created, writes);
     }
 
-    private ReplicaEntity newReplica(DeploymentEntity d, Instant now) {
+    ReplicaEntity newReplica(DeploymentEntity d, Instant now) {
         ReplicaEntity r = new ReplicaEntity();
         r.name = new ReplicaName(DeploymentName.parse("name", d.name), "r-" + ResourceIds.generate(8)).toString();
         r.deploymentName = d.name;
@@ -163,6 +197,7 @@ public class Reconciler {
         r.state = ReplicaState.PENDING_SCHEDULING.name();
         r.acceleratorType = d.acceleratorType;
         r.gpus = d.acceleratorCount;
+        r.generation = d.replicaGeneration;
         r.sequence = 0;
         r.message = "";
         r.createTime = now;
@@ -170,27 +205,36 @@ public class Reconciler {
         return r;
     }
 
-    /** Moves one replica through every step that is due at {@code now}, one event per step. */
-    private void advance(DeploymentEntity d, ReplicaEntity r, Placer placer, Instant now, List<Uni<Void>> writes) {
+    /**
+     * Moves one replica through every step that is due at {@code now}, one event per step. Returns true when the
+     * replica can never be placed with the inventory as configured.
+     */
+    private boolean advance(DeploymentEntity d, ReplicaEntity r, Placer placer, Instant now,
+            List<Uni<Void>> writes) {
         if (r.sequence == 0) {
             publish(r, now, writes);
         }
         if (ReplicaState.PENDING_SCHEDULING.name().equals(r.state)) {
-            List<String> regions = allowedRegions(d, placer);
-            Optional<NodeEntity> node = regions.isEmpty()
-                    ? Optional.empty()
-                    : placer.place(d.acceleratorType, d.acceleratorCount, regions);
-            if (node.isEmpty()) {
-                String reason = "no " + d.acceleratorType + " capacity for " + d.acceleratorCount + " GPU(s) in "
-                        + (d.pinnedRegion != null ? d.pinnedRegion : d.placement);
-                if (!reason.equals(r.message)) {
-                    r.message = reason;
+            String account = DeploymentName.parse("name", d.name).account();
+            List<String> eligible = eligibleRegions(d);
+            Optional<String> never = placer.neverFits(r.acceleratorType, r.gpus, eligible);
+            List<String> regions = never.isPresent() ? List.of() : allowedRegions(d, account, eligible, placer);
+            Placer.Placement placement = regions.isEmpty()
+                    ? new Placer.Placement(null, never.map(why -> "cannot be placed: " + why)
+                            .orElse("no " + r.acceleratorType + " capacity for " + r.gpus + " GPU(s) in "
+                                    + d.placement))
+                    : placer.place(account, r.acceleratorType, r.gpus, regions,
+                            d.pinnedRegion != null ? d.pinnedRegion : d.placement);
+            if (!placement.placed()) {
+                if (!placement.reason().equals(r.message)) {
+                    r.message = placement.reason();
                     publish(r, now, writes);
                 }
-                return;
+                return never.isPresent();
             }
-            r.nodeId = node.get().nodeId;
-            r.region = node.get().region;
+            NodeEntity node = placement.node();
+            r.nodeId = node.nodeId;
+            r.region = node.region;
             r.message = "";
             step(r, ReplicaState.DOWNLOADING_MODEL, now, now.plus(ReplicaTimings.download(config, d.weightBytes)),
                     writes);
@@ -209,6 +253,7 @@ public class Reconciler {
                 r.nextTransitionAt = null;
             }
         }
+        return false;
     }
 
     /** Runs the autoscaler on a deployment and stores its decision; deleted deployments stay at zero. */
@@ -252,7 +297,8 @@ public class Reconciler {
     private Autoscaler.Policy policy(DeploymentEntity d) {
         Map<String, Double> targets = EventCodec.fromJson(d.loadTargets, LOAD_TARGETS);
         return new Autoscaler.Policy(d.minReplicas, d.maxReplicas, Duration.ofMillis(d.scaleUpWindowMs),
-                Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets);
+                Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets,
+                ScalingSchedule.fromJson(d.scalingSchedules));
     }
 
     /** Sum of every data plane's newest report, for reports still fresh. */
@@ -269,48 +315,83 @@ public class Reconciler {
     }
 
     /**
-     * Removes replicas above the desired count: those not serving yet first, then the newest. A replica that holds
-     * GPUs drains for {@code drainTime}; one still waiting for a node ends at once.
+     * Brings the replicas to the desired count at the deployment's replica generation; returns the replicas to create.
+     * Surplus replicas go, those not serving yet first, then the newest. Replicas of an older generation (the
+     * hardware changed) are replaced one at a time: one new replica above the desired count, and an old one drains
+     * only once a new one is READY, so serving capacity never drops during a rollout. Old replicas not serving yet go
+     * at once.
      */
-    private void drainSurplus(DeploymentEntity d, List<ReplicaEntity> serving, Instant now,
+    private List<ReplicaEntity> rollout(DeploymentEntity d, List<ReplicaEntity> rs, Instant now,
             List<Uni<Void>> writes) {
-        int surplus = serving.size() - d.desiredReplicas;
-        if (surplus <= 0) {
-            return;
+        List<ReplicaEntity> current = new ArrayList<>();
+        List<ReplicaEntity> old = new ArrayList<>();
+        for (ReplicaEntity r : rs) {
+            if (draining(r)) {
+                continue;
+            }
+            if (r.generation == d.replicaGeneration) {
+                current.add(r);
+            } else if (ReplicaState.READY.name().equals(r.state)) {
+                old.add(r);
+            } else {
+                retire(r, now, writes);
+            }
         }
-        serving.stream()
-                .sorted(Comparator.comparing((ReplicaEntity r) -> ReplicaState.READY.name().equals(r.state))
-                        .thenComparing(r -> r.createTime, Comparator.reverseOrder()))
-                .limit(surplus)
-                .forEach(r -> {
-                    if (ReplicaState.valueOf(r.state).holdsGpus()) {
-                        step(r, ReplicaState.DRAINING, now, now.plus(config.drainTime()), writes);
-                    } else {
-                        step(r, ReplicaState.TERMINATED, now, null, writes);
-                    }
-                });
+        current.sort(Comparator.comparing((ReplicaEntity r) -> ReplicaState.READY.name().equals(r.state))
+                .thenComparing(r -> r.createTime, Comparator.reverseOrder()));
+        while (current.size() > d.desiredReplicas) {
+            retire(current.remove(0), now, writes);
+        }
+        int missing = d.desiredReplicas - current.size();
+        int room = old.isEmpty() ? missing : Math.min(missing, d.desiredReplicas + 1 - current.size() - old.size());
+        List<ReplicaEntity> created = new ArrayList<>();
+        for (int i = 0; i < room; i++) {
+            created.add(newReplica(d, now));
+        }
+        long readyCurrent = current.stream().filter(r -> ReplicaState.READY.name().equals(r.state)).count();
+        long excessOld = old.size() + readyCurrent - d.desiredReplicas;
+        old.sort(Comparator.comparing(r -> r.createTime));
+        for (int i = 0; i < excessOld && i < old.size(); i++) {
+            retire(old.get(i), now, writes);
+        }
+        return created;
+    }
+
+    /** A replica holding GPUs drains for {@code drainTime}; one still waiting for a node ends at once. */
+    private void retire(ReplicaEntity r, Instant now, List<Uni<Void>> writes) {
+        if (ReplicaState.valueOf(r.state).holdsGpus()) {
+            step(r, ReplicaState.DRAINING, now, now.plus(config.drainTime()), writes);
+        } else {
+            step(r, ReplicaState.TERMINATED, now, null, writes);
+        }
     }
 
     private static boolean draining(ReplicaEntity r) {
         return ReplicaState.DRAINING.name().equals(r.state) || ReplicaState.TERMINATED.name().equals(r.state);
     }
 
-    /**
-     * Where a deployment's replicas may go. A region: only it. A mega-region: any of its regions. GLOBAL: one region
-     * picked when the first replica is placed, then kept for good.
-     */
-    private List<String> allowedRegions(DeploymentEntity d, Placer placer) {
+    /** The regions a deployment's placement names: one region, or every region of a mega-region. */
+    private static List<String> eligibleRegions(DeploymentEntity d) {
         Optional<Region> region = Region.find(d.placement);
         if (region.isPresent()) {
             return List.of(region.get().name());
         }
         Region.MegaRegion mega = Region.MegaRegion.find(d.placement).orElse(Region.MegaRegion.GLOBAL);
-        List<String> regions = mega.regions().stream().map(Enum::name).toList();
-        if (mega != Region.MegaRegion.GLOBAL) {
-            return regions;
+        return mega.regions().stream().map(Enum::name).toList();
+    }
+
+    /**
+     * Where a deployment's replicas may go now. A region: only it. A mega-region: any of its regions, so a replica
+     * lands in another when one is full. GLOBAL: one region picked when the first replica is placed (the roomiest
+     * within the account's quota), then kept for good.
+     */
+    private static List<String> allowedRegions(DeploymentEntity d, String account, List<String> eligible,
+            Placer placer) {
+        if (!Region.MegaRegion.GLOBAL.name().equals(d.placement)) {
+            return eligible;
         }
         if (d.pinnedRegion == null) {
-            placer.roomiestRegion(d.acceleratorType, d.acceleratorCount, regions)
+            placer.roomiestRegion(account, d.acceleratorType, d.acceleratorCount, eligible)
                     .ifPresent(chosen -> d.pinnedRegion = chosen);
         }
         return d.pinnedRegion == null ? List.of() : List.of(d.pinnedRegion);
@@ -331,8 +412,12 @@ public class Reconciler {
     }
 
     /** Publishes the deployment's status when it differs from the last one published. */
-    private void status(DeploymentEntity d, List<ReplicaEntity> all, Instant now, List<Uni<Void>> writes) {
+    private void status(DeploymentEntity d, List<ReplicaEntity> all, boolean failed, Instant now,
+            List<Uni<Void>> writes) {
         List<ReplicaEntity> rs = all.stream().filter(r -> !ReplicaState.TERMINATED.name().equals(r.state)).toList();
+        int updated = (int) rs.stream().filter(r -> r.generation == d.replicaGeneration
+                && ReplicaState.READY.name().equals(r.state)).count();
+        int outdated = (int) rs.stream().filter(r -> r.generation != d.replicaGeneration).count();
         ReplicaStats stats = new ReplicaStats(count(rs, ReplicaState.PENDING_SCHEDULING),
                 count(rs, ReplicaState.DOWNLOADING_MODEL), count(rs, ReplicaState.INITIALIZING),
                 count(rs, ReplicaState.READY));
@@ -340,7 +425,7 @@ public class Reconciler {
         String message = rs.stream().map(r -> r.message).filter(m -> m != null && !m.isEmpty()).findFirst()
                 .orElse(d.desiredReplicas == 0 ? d.scalingReason : "");
         String key = d.generation + "|" + d.desiredReplicas + "|" + rs.size() + "|" + stats + "|" + region + "|"
-                + message;
+                + message + "|" + updated + "|" + outdated + "|" + failed;
         if (key.equals(d.lastStatus)) {
             return;
         }
@@ -348,8 +433,25 @@ public class Reconciler {
         d.statusSequence++;
         d.updateTime = now;
         DeploymentStatusReported report = new DeploymentStatusReported(d.name, d.uid, d.generation, d.statusSequence,
-                d.desiredReplicas, rs.size(), stats, region, message, now);
+                d.desiredReplicas, rs.size(), stats, region, message, updated, outdated, failed, now);
         writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.DEPLOYMENT_STATUS_REPORTED, d.name, report)));
+    }
+
+    /** Publishes the pools' capacity when it changed, at most once per {@code capacityReportInterval}. */
+    private void capacity(Placer placer, Instant now, List<Uni<Void>> writes) {
+        List<CapacityReported.Pool> pools = placer.capacity().stream()
+                .map(c -> new CapacityReported.Pool(c.region(), c.acceleratorType(), c.totalGpus(), c.usedGpus(),
+                        c.freeGpus()))
+                .toList();
+        String key = pools.toString();
+        if (key.equals(lastCapacity) || now.isBefore(lastCapacityAt.plus(config.capacityReportInterval()))) {
+            return;
+        }
+        lastCapacity = key;
+        lastCapacityAt = now;
+        CapacityReported report = new CapacityReported(pools, now);
+        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.CAPACITY_REPORTED, CapacityReported.KEY,
+                report)));
     }
 
     private static int count(List<ReplicaEntity> rs, ReplicaState state) {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.scheduler.autoscaling.Autoscaler.Decision;
 import dev.ember.scheduler.autoscaling.Autoscaler.Load;
 import dev.ember.scheduler.autoscaling.Autoscaler.Policy;
@@ -106,5 +107,46 @@ class AutoscalerTest {
     void maxZeroMeansZero() {
         assertThat(AUTOSCALER.decide(policy(0, 0), new State(1, T0, null, null), concurrent(50), T0).state()
                 .desired()).isZero();
+    }
+
+    static Policy withSchedule(int min, int max, ScalingSchedule schedule) {
+        return new Policy(min, max, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1),
+                Map.of(Autoscaler.DEFAULT, 0.8), Map.of("business-hours", schedule));
+    }
+
+    @Test
+    void aScalingScheduleRaisesTheMinimumAtOnceWhileItsWindowIsOpen() {
+        // Monday 2026-01-05, 09:00 to 19:00 UTC.
+        ScalingSchedule weekdays = new ScalingSchedule("0 9 * * Mon-Fri", "UTC", Duration.ofHours(10), 3, "", false);
+        State one = new State(1, T0, null, null);
+
+        Decision before = AUTOSCALER.decide(withSchedule(0, 5, weekdays), one, Load.NONE, T0.minusSeconds(60));
+        assertThat(before.state().desired()).isEqualTo(1);
+
+        Decision open = AUTOSCALER.decide(withSchedule(0, 5, weekdays), one, Load.NONE, T0);
+        assertThat(open.state().desired()).isEqualTo(3);
+        assertThat(open.reason()).isEqualTo("a scaling schedule raises the minimum to 3 replica(s)");
+
+        // Past the window, the idle deployment goes back down: to zero once it has been idle for the hour.
+        State three = new State(3, T0, null, null);
+        Decision closed = AUTOSCALER.decide(withSchedule(0, 5, weekdays), three, Load.NONE,
+                T0.plus(Duration.ofHours(10)));
+        assertThat(closed.state().desired()).isZero();
+    }
+
+    @Test
+    void aScheduleNeverGoesAboveMaxAndDisabledOrOverlappingSchedulesFollowMaxWins() {
+        ScalingSchedule big = new ScalingSchedule("0 9 * * *", "UTC", Duration.ofHours(1), 8, "", false);
+        State one = new State(1, T0, null, null);
+        assertThat(AUTOSCALER.decide(withSchedule(1, 4, big), one, Load.NONE, T0).state().desired()).isEqualTo(4);
+
+        ScalingSchedule off = new ScalingSchedule("0 9 * * *", "UTC", Duration.ofHours(1), 3, "", true);
+        assertThat(AUTOSCALER.decide(withSchedule(1, 4, off), one, Load.NONE, T0).state().desired()).isEqualTo(1);
+
+        ScalingSchedule two = new ScalingSchedule("0 8 * * *", "UTC", Duration.ofHours(2), 2, "", false);
+        ScalingSchedule three = new ScalingSchedule("30 8 * * *", "UTC", Duration.ofHours(2), 3, "", false);
+        Policy both = new Policy(1, 5, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1),
+                Map.of(Autoscaler.DEFAULT, 0.8), Map.of("two", two, "three", three));
+        assertThat(AUTOSCALER.decide(both, one, Load.NONE, T0).state().desired()).isEqualTo(3);
     }
 }

@@ -41,8 +41,7 @@ public record Deployment(
 
     /**
      * When to scale, as Fireworks' {@code gatewayAutoscalingPolicy}: windows are protobuf JSON durations ("30s",
-     * "600s"). {@code scalingSchedules} is only here so a request that sets it is refused by name rather than as an
-     * unknown field; it is never shown.
+     * "600s"); {@code scalingSchedules} are named cron windows that raise the minimum.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AutoscalingPolicy(
@@ -50,7 +49,18 @@ public record Deployment(
             String scaleDownWindow,
             String scaleToZeroWindow,
             Map<String, Double> loadTargets,
-            Map<String, Object> scalingSchedules) {
+            Map<String, ScalingSchedule> scalingSchedules) {
+    }
+
+    /** Fireworks' {@code gatewayScalingSchedule}: from each {@code schedule} fire, {@code duration} at the minimum. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ScalingSchedule(
+            Integer minReplicaCount,
+            String schedule,
+            String duration,
+            String timezone,
+            String description,
+            Boolean disabled) {
     }
 
     /** Where replicas may run: one region, or a mega-region (GLOBAL, US, EUROPE, APAC). */

@@ -6,13 +6,17 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
@@ -51,10 +55,28 @@ public class DeploymentResource {
                 DeploymentListRequest.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
     }
 
+    /** The deployment, with its spec's entity tag in {@code ETag} for a later conditional update. */
     @GET
     @Path("{deployment}")
-    public Uni<Deployment> get(@RestPath String account, @RestPath String deployment) {
-        return deployments.get(caller.get(), new DeploymentName(account, deployment));
+    public Uni<RestResponse<Deployment>> get(@RestPath String account, @RestPath String deployment) {
+        return deployments.get(caller.get(), new DeploymentName(account, deployment)).map(DeploymentResource::tagged);
+    }
+
+    /**
+     * Updates the fields present in the body, or exactly those {@code updateMask} names. With {@code If-Match} the
+     * update happens only if the deployment's {@code ETag} is still that one (409 ABORTED otherwise).
+     */
+    @PATCH
+    @Path("{deployment}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<Deployment>> update(@RestPath String account, @RestPath String deployment,
+            @RestQuery String updateMask, @RestHeader("If-Match") String ifMatch, Deployment body) {
+        return deployments.update(caller.get(), new DeploymentName(account, deployment), body, updateMask, ifMatch)
+                .map(DeploymentResource::tagged);
+    }
+
+    private static RestResponse<Deployment> tagged(DeploymentService.Tagged tagged) {
+        return RestResponse.ResponseBuilder.ok(tagged.deployment()).header(HttpHeaders.ETAG, tagged.etag()).build();
     }
 
     /**

@@ -71,6 +71,10 @@ public class DeploymentEntity {
     @Convert(converter = LoadTargetsConverter.class)
     public Map<String, Double> loadTargets;
 
+    /** Scaling schedules by name, as JSON ({@code ScalingSchedule.toJson}). */
+    @Column(name = "scaling_schedules")
+    public String scalingSchedules;
+
     public String state;
 
     @Column(name = "status_code")
@@ -116,6 +120,11 @@ public class DeploymentEntity {
     /** When a soft-deleted deployment stops being restorable; null unless deleted. */
     @Column(name = "purge_time")
     public Instant purgeTime;
+
+    /** Soft-deleted: DELETING while its replicas drain, then DELETED; restorable with :undelete. */
+    public boolean softDeleted() {
+        return deleteTime != null;
+    }
 
     public DeploymentName name() {
         return new DeploymentName(accountId, deploymentId);

@@ -8,6 +8,7 @@ import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ReplicaStats;
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.Region;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
@@ -53,14 +54,22 @@ final class DeploymentMapper {
 
     private static AutoscalingPolicy policy(DeploymentEntity e) {
         return new AutoscalingPolicy(Duration.ofMillis(e.scaleUpWindowMs), Duration.ofMillis(e.scaleDownWindowMs),
-                Duration.ofMillis(e.scaleToZeroWindowMs), e.loadTargets == null ? null : Map.copyOf(e.loadTargets))
-                .withDefaults();
+                Duration.ofMillis(e.scaleToZeroWindowMs), e.loadTargets == null ? null : Map.copyOf(e.loadTargets),
+                ScalingSchedule.fromJson(e.scalingSchedules)).withDefaults();
     }
 
     private static Deployment.AutoscalingPolicy toApi(AutoscalingPolicy p) {
         // Sorted so the same policy always prints the same JSON.
         return new Deployment.AutoscalingPolicy(ProtoDurations.format(p.scaleUpWindow()),
                 ProtoDurations.format(p.scaleDownWindow()), ProtoDurations.format(p.scaleToZeroWindow()),
-                new TreeMap<>(p.loadTargets()), null);
+                new TreeMap<>(p.loadTargets()), p.scalingSchedules().isEmpty() ? null : toApi(p.scalingSchedules()));
+    }
+
+    private static Map<String, Deployment.ScalingSchedule> toApi(Map<String, ScalingSchedule> schedules) {
+        Map<String, Deployment.ScalingSchedule> api = new TreeMap<>();
+        schedules.forEach((name, s) -> api.put(name, new Deployment.ScalingSchedule(s.minReplicaCount(),
+                s.schedule(), ProtoDurations.format(s.duration()), s.timezone(),
+                s.description().isEmpty() ? null : s.description(), s.disabled() ? Boolean.TRUE : null)));
+        return api;
     }
 }

@@ -1,20 +1,25 @@
 package dev.ember.controlplane.deployment.service;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.event.AutoscalingPolicy;
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.hardware.Precision;
 import dev.ember.common.hardware.Region;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.ResourceIds;
+import dev.ember.common.schedule.Cron;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.web.ProtoDurations;
 
@@ -97,7 +102,7 @@ record DeploymentRequest(
             }
         }
         String placement = placement(body.placement(), violations);
-        AutoscalingPolicy policy = autoscalingPolicy(body.autoscalingPolicy(), violations);
+        AutoscalingPolicy policy = autoscalingPolicy(body.autoscalingPolicy(), max, violations);
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);
         }
@@ -106,16 +111,13 @@ record DeploymentRequest(
     }
 
     /** The policy with every part left out taken from the defaults, or null after adding violations. */
-    private static AutoscalingPolicy autoscalingPolicy(Deployment.AutoscalingPolicy body,
+    static AutoscalingPolicy autoscalingPolicy(Deployment.AutoscalingPolicy body, int maxReplicas,
             List<FieldViolation> violations) {
         if (body == null) {
             return AutoscalingPolicy.defaults();
         }
         int before = violations.size();
-        if (body.scalingSchedules() != null && !body.scalingSchedules().isEmpty()) {
-            violations.add(new FieldViolation("autoscalingPolicy.scalingSchedules",
-                    "scaling schedules are not supported yet; leave this field out"));
-        }
+        Map<String, ScalingSchedule> schedules = scalingSchedules(body.scalingSchedules(), maxReplicas, violations);
         Duration up = window("autoscalingPolicy.scaleUpWindow", body.scaleUpWindow(),
                 AutoscalingPolicy.DEFAULT_SCALE_UP_WINDOW, Duration.ZERO, MAX_SCALE_WINDOW, violations);
         Duration down = window("autoscalingPolicy.scaleDownWindow", body.scaleDownWindow(),
@@ -124,7 +126,9 @@ record DeploymentRequest(
                 AutoscalingPolicy.DEFAULT_SCALE_TO_ZERO_WINDOW, MIN_SCALE_TO_ZERO_WINDOW, MAX_SCALE_TO_ZERO_WINDOW,
                 violations);
         Map<String, Double> targets = loadTargets(body.loadTargets(), violations);
-        return violations.size() > before ? null : new AutoscalingPolicy(up, down, toZero, targets).withDefaults();
+        return violations.size() > before
+                ? null
+                : new AutoscalingPolicy(up, down, toZero, targets, schedules).withDefaults();
     }
 
     private static Duration window(String field, String value, Duration fallback, Duration min, Duration max,
@@ -150,6 +154,75 @@ record DeploymentRequest(
             return null;
         }
         return d;
+    }
+
+    private static Map<String, ScalingSchedule> scalingSchedules(
+            Map<String, Deployment.ScalingSchedule> schedules, int maxReplicas, List<FieldViolation> violations) {
+        if (schedules == null || schedules.isEmpty()) {
+            return Map.of();
+        }
+        if (schedules.size() > ScalingSchedule.MAX_PER_DEPLOYMENT) {
+            violations.add(new FieldViolation("autoscalingPolicy.scalingSchedules",
+                    "at most " + ScalingSchedule.MAX_PER_DEPLOYMENT + " schedules per deployment, got "
+                            + schedules.size()));
+            return null;
+        }
+        Map<String, ScalingSchedule> valid = new TreeMap<>();
+        for (Map.Entry<String, Deployment.ScalingSchedule> entry : schedules.entrySet()) {
+            String field = "autoscalingPolicy.scalingSchedules." + entry.getKey();
+            Deployment.ScalingSchedule s = entry.getValue();
+            int before = violations.size();
+            if (entry.getKey().isBlank() || entry.getKey().length() > 63) {
+                violations.add(new FieldViolation("autoscalingPolicy.scalingSchedules",
+                        "schedule names are 1 to 63 characters, got '" + entry.getKey() + "'"));
+            }
+            if (s == null) {
+                violations.add(new FieldViolation(field, "a schedule is required"));
+                continue;
+            }
+            if (s.schedule() == null) {
+                violations.add(new FieldViolation(field + ".schedule",
+                        "is required: a five-field cron expression, e.g. \"0 8 * * Mon-Fri\""));
+            } else {
+                try {
+                    Cron.parse(s.schedule());
+                } catch (IllegalArgumentException e) {
+                    violations.add(new FieldViolation(field + ".schedule", e.getMessage()));
+                }
+            }
+            if (s.timezone() == null || s.timezone().isBlank()) {
+                violations.add(new FieldViolation(field + ".timezone",
+                        "is required: an IANA time zone such as \"America/New_York\" or \"UTC\""));
+            } else {
+                try {
+                    ZoneId.of(s.timezone());
+                } catch (DateTimeException e) {
+                    violations.add(new FieldViolation(field + ".timezone",
+                            "unknown time zone '" + s.timezone() + "'; use an IANA name such as \"Europe/London\""));
+                }
+            }
+            Duration duration = null;
+            if (s.duration() == null) {
+                violations.add(new FieldViolation(field + ".duration", "is required, e.g. \"36000s\""));
+            } else {
+                duration = window(field + ".duration", s.duration(), null, ScalingSchedule.MIN_DURATION,
+                        ScalingSchedule.MAX_DURATION, violations);
+                if (duration != null && duration.getNano() != 0) {
+                    violations.add(new FieldViolation(field + ".duration",
+                            "must be a whole number of seconds, got '" + s.duration() + "'"));
+                }
+            }
+            int min = s.minReplicaCount() == null ? 0 : s.minReplicaCount();
+            if (min < 0 || min > maxReplicas) {
+                violations.add(new FieldViolation(field + ".minReplicaCount",
+                        "must be between 0 and maxReplicaCount (" + maxReplicas + "), got " + min));
+            }
+            if (violations.size() == before) {
+                valid.put(entry.getKey(), new ScalingSchedule(s.schedule().trim(), s.timezone(), duration, min,
+                        s.description() == null ? "" : s.description(), Boolean.TRUE.equals(s.disabled())));
+            }
+        }
+        return valid;
     }
 
     private static Map<String, Double> loadTargets(Map<String, Double> targets, List<FieldViolation> violations) {

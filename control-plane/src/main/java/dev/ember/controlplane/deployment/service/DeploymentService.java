@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.common.error.AbortedException;
 import dev.ember.common.error.AlreadyExistsException;
 import dev.ember.common.error.FailedPreconditionException;
 import dev.ember.common.error.InvalidArgumentException;
@@ -25,7 +27,9 @@ import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentDeletionRequested;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.DeploymentUndeleted;
+import dev.ember.common.event.DeploymentUpdated;
 import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.outbox.Outbox;
@@ -45,7 +49,10 @@ public class DeploymentService {
 
     public static final String CREATING = "CREATING";
     public static final String READY = "READY";
+    public static final String UPDATING = "UPDATING";
+    public static final String FAILED = "FAILED";
     public static final String DELETED = DeploymentEntity.DELETED;
+    public static final String DELETING = "DELETING";
     /**
      * How long a soft-deleted deployment stays restorable with :undelete, shown as {@code purgeTime}. Nothing purges
      * rows when it passes yet; {@code hard=true} purges at once.
@@ -96,12 +103,90 @@ public class DeploymentService {
                 .map(DeploymentMapper::toApi);
     }
 
+    /** A deployment and its entity tag, which changes whenever its spec does. */
+    public record Tagged(Deployment deployment, String etag) {
+
+        static Tagged of(DeploymentEntity e) {
+            return new Tagged(DeploymentMapper.toApi(e), DeploymentService.etag(e));
+        }
+    }
+
     @WithSession
-    public Uni<Deployment> get(Caller caller, DeploymentName name) {
+    public Uni<Tagged> get(Caller caller, DeploymentName name) {
         caller.requireAccess(name.account());
         return deployments.findByName(name)
                 .onItem().ifNull().failWith(() -> notFound(name))
-                .map(DeploymentMapper::toApi);
+                .map(Tagged::of);
+    }
+
+    /**
+     * Changes a deployment's spec ({@link DeploymentPatch} says which fields), checked like a create. With
+     * {@code ifMatch}, refuses the write when the deployment changed since that etag was read. New hardware (accelerator
+     * type or count, precision) puts a serving deployment in {@code UPDATING} while the scheduler replaces its replicas
+     * one at a time; other changes apply in place. Either way the {@code deployment.updated} event carries the new spec.
+     */
+    @WithTransaction
+    public Uni<Tagged> update(Caller caller, DeploymentName name, Deployment body, String updateMask,
+            String ifMatch) {
+        caller.requireWrite(name.account());
+        if (body == null) {
+            throw InvalidArgumentException.field("body", "a deployment with the fields to change is required");
+        }
+        Set<String> paths = DeploymentPatch.paths(updateMask, body);
+        return deployments.findByNameForUpdate(name)
+                .onItem().ifNull().failWith(() -> notFound(name))
+                .chain(entity -> {
+                    if (ifMatch != null && !ifMatch.equals(etag(entity))) {
+                        return Uni.createFrom().failure(new AbortedException("ETAG_MISMATCH", "deployment '" + name
+                                + "' changed since etag " + ifMatch + " was read (now " + etag(entity)
+                                + "); get it again and retry"));
+                    }
+                    if (entity.softDeleted()) {
+                        return Uni.createFrom().failure(new FailedPreconditionException("DELETED",
+                                "deployment '" + name + "' is deleted; undelete it before updating it"));
+                    }
+                    Deployment current = DeploymentMapper.toApi(entity);
+                    DeploymentPatch.checkImmutable(current, body);
+                    if (paths.isEmpty()) {
+                        return Uni.createFrom().item(entity);
+                    }
+                    DeploymentRequest request = DeploymentRequest.validate(DeploymentPatch.merge(current, body,
+                            paths));
+                    return models.findByName(request.baseModel())
+                            .onItem().ifNull().failWith(() -> new FailedPreconditionException("MODEL_NOT_FOUND",
+                                    "the base model '" + entity.baseModel + "' no longer exists"))
+                            .chain(model -> applyUpdate(entity, request, model));
+                })
+                .map(Tagged::of);
+    }
+
+    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentRequest request, ModelEntity model) {
+        HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model);
+        boolean newHardware = !hw.type().name().equals(e.acceleratorType) || hw.count() != e.acceleratorCount
+                || !hw.precision().name().equals(e.precision);
+        e.displayName = request.displayName() == null ? e.deploymentId : request.displayName();
+        e.description = request.description() == null ? "" : request.description();
+        e.acceleratorType = hw.type().name();
+        e.acceleratorCount = hw.count();
+        e.precision = hw.precision().name();
+        applyScaling(e, request);
+        e.generation++;
+        e.updateTime = now();
+        if (newHardware && !CREATING.equals(e.state)) {
+            e.state = UPDATING;
+            e.statusCode = "OK";
+            e.statusMessage = "replacing replicas with " + e.acceleratorCount + " x " + e.acceleratorType + " at "
+                    + e.precision;
+        }
+        LOG.infof("Deployment %s updated to generation %d%s", e.name(), e.generation,
+                newHardware ? " with new hardware" : "");
+        return outbox.add(EventTypes.DEPLOYMENT_UPDATED, e.name().toString(),
+                new DeploymentUpdated(DeploymentMapper.spec(e, model.profile()))).replaceWith(e);
+    }
+
+    /** The entity tag of a deployment's spec: its generation, as a quoted HTTP entity tag. */
+    static String etag(DeploymentEntity e) {
+        return "\"" + e.generation + "\"";
     }
 
     /**
@@ -127,7 +212,8 @@ public class DeploymentService {
     }
 
     /**
-     * Soft-deletes a deployment ({@code DELETED} until {@code purgeTime}, restorable with {@link #undelete}), or with
+     * Soft-deletes a deployment ({@code DELETING} while its replicas drain, then {@code DELETED} until {@code purgeTime},
+     * restorable with {@link #undelete} meanwhile), or with
      * {@code hard} removes it for good, also when it is already soft-deleted. Either way the scheduler learns it
      * from the {@code deployment.deleted} event and drains its replicas.
      */
@@ -140,7 +226,7 @@ public class DeploymentService {
                     if (hard) {
                         return purge(entity, "purged by user '" + caller.userId() + "'");
                     }
-                    if (DELETED.equals(entity.state)) {
+                    if (entity.softDeleted()) {
                         return Uni.createFrom().failure(new FailedPreconditionException("ALREADY_DELETED",
                                 "deployment '" + name + "' is already deleted; undelete it, or delete it with "
                                         + "hard=true to purge it"));
@@ -159,7 +245,7 @@ public class DeploymentService {
         return deployments.findByNameForUpdate(name)
                 .onItem().ifNull().failWith(() -> notFound(name))
                 .chain(entity -> {
-                    if (!DELETED.equals(entity.state)) {
+                    if (!entity.softDeleted()) {
                         return Uni.createFrom().failure(new FailedPreconditionException("NOT_DELETED",
                                 "deployment '" + name + "' is not deleted (state " + entity.state + ")"));
                     }
@@ -186,7 +272,7 @@ public class DeploymentService {
     public Uni<Void> deletionRequested(DeploymentDeletionRequested request) {
         DeploymentName name = DeploymentName.parse("name", request.name());
         return deployments.findByNameForUpdate(name).chain(entity -> {
-            if (entity == null || !entity.uid.equals(request.uid()) || DELETED.equals(entity.state)) {
+            if (entity == null || !entity.uid.equals(request.uid()) || entity.softDeleted()) {
                 return Uni.createFrom().voidItem();
             }
             String reason = "deleted by the scheduler"
@@ -215,23 +301,54 @@ public class DeploymentService {
             entity.initializingReplicas = report.replicaStats().initializingReplicaCount();
             entity.readyReplicas = report.replicaStats().readyReplicaCount();
             entity.currentRegion = report.region();
-            // A deleted deployment's replica counts still fall as it drains, but its message stays why it was deleted
-            // and only :undelete changes its state.
-            if (!DELETED.equals(entity.state)) {
+            // A deleted deployment's replica counts still fall as it drains (DELETING, then DELETED once none is
+            // left), but its message stays why it was deleted and only :undelete brings it back.
+            if (entity.softDeleted()) {
+                if (DELETING.equals(entity.state) && entity.replicaCount == 0) {
+                    entity.state = DELETED;
+                    LOG.infof("Deployment %s: every replica is gone: DELETED", name);
+                }
+            } else {
                 entity.statusMessage = report.message() == null ? "" : report.message();
-            }
-            if (CREATING.equals(entity.state) && entity.readyReplicas > 0
-                    && entity.readyReplicas >= entity.desiredReplicaCount) {
-                entity.state = READY;
-                LOG.infof("Deployment %s is READY with %d replica(s)", name, entity.readyReplicas);
+                nextState(entity, report);
             }
             entity.updateTime = clock.instant();
         }).replaceWithVoid();
     }
 
+    /**
+     * CREATING or FAILED becomes READY once every desired replica is ready; UPDATING once, in addition, the scheduler
+     * has seen the newest spec and no replica of an older one is left. A replica that can never be placed makes it
+     * FAILED, with the scheduler's reason.
+     */
+    private static void nextState(DeploymentEntity entity, DeploymentStatusReported report) {
+        boolean allReady = entity.readyReplicas >= entity.desiredReplicaCount;
+        String before = entity.state;
+        if (report.failed()) {
+            entity.state = FAILED;
+            entity.statusCode = "FAILED_PRECONDITION";
+        } else if ((CREATING.equals(entity.state) || FAILED.equals(entity.state)) && entity.readyReplicas > 0
+                && allReady) {
+            entity.state = READY;
+            entity.statusCode = "OK";
+        } else if (UPDATING.equals(entity.state) && report.observedGeneration() >= entity.generation
+                && report.outdatedReplicaCount() == 0 && allReady) {
+            entity.state = READY;
+            entity.statusCode = "OK";
+        } else if (FAILED.equals(entity.state)) {
+            entity.statusCode = "OK";
+            entity.state = entity.readyReplicas > 0 ? READY : CREATING;
+        }
+        if (!entity.state.equals(before)) {
+            LOG.infof("Deployment %s: %s -> %s with %d replica(s) ready", entity.name(), before, entity.state,
+                    entity.readyReplicas);
+        }
+    }
+
+    /** DELETING while the scheduler drains its replicas (DELETED once it reports none), DELETED at once without any. */
     private Uni<Void> softDelete(DeploymentEntity entity, String reason) {
         Instant now = now();
-        entity.state = DELETED;
+        entity.state = entity.replicaCount > 0 ? DELETING : DELETED;
         entity.statusMessage = reason;
         entity.deleteTime = now;
         entity.purgeTime = now.plus(PURGE_AFTER);
@@ -279,19 +396,24 @@ public class DeploymentService {
         e.acceleratorType = hw.type().name();
         e.acceleratorCount = hw.count();
         e.precision = hw.precision().name();
-        e.minReplicaCount = request.minReplicaCount();
-        e.maxReplicaCount = request.maxReplicaCount();
         e.placement = request.placement();
-        e.scaleUpWindowMs = request.autoscalingPolicy().scaleUpWindow().toMillis();
-        e.scaleDownWindowMs = request.autoscalingPolicy().scaleDownWindow().toMillis();
-        e.scaleToZeroWindowMs = request.autoscalingPolicy().scaleToZeroWindow().toMillis();
-        e.loadTargets = request.autoscalingPolicy().loadTargets();
+        applyScaling(e, request);
         e.state = CREATING;
         e.statusCode = "OK";
         e.statusMessage = "";
         e.createTime = now;
         e.updateTime = now;
         return e;
+    }
+
+    private static void applyScaling(DeploymentEntity e, DeploymentRequest request) {
+        e.minReplicaCount = request.minReplicaCount();
+        e.maxReplicaCount = request.maxReplicaCount();
+        e.scaleUpWindowMs = request.autoscalingPolicy().scaleUpWindow().toMillis();
+        e.scaleDownWindowMs = request.autoscalingPolicy().scaleDownWindow().toMillis();
+        e.scaleToZeroWindowMs = request.autoscalingPolicy().scaleToZeroWindow().toMillis();
+        e.loadTargets = request.autoscalingPolicy().loadTargets();
+        e.scalingSchedules = ScalingSchedule.toJson(request.autoscalingPolicy().scalingSchedules());
     }
 
     private static NotFoundException notFound(DeploymentName name) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The scheduler's hot paths on synthetic fleets, no database (see SchedulerBench):
+#   placement decisions per second over NODES nodes (goal >= 10,000/s at 5,000 nodes),
+#   the reconciler's in-memory tick for DEPLOYMENTS deployments (goal <= 100 ms at 10,000).
+# Usage: bench/scheduler.sh [NODES] [DEPLOYMENTS] [ROUNDS]   (defaults 5000 10000 20)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+./mvnw -B -ntp -q -pl scheduler -am test-compile -DskipTests
+./mvnw -B -ntp -q -pl scheduler dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+  -Dmdep.includeScope=test
+# The reactor's own classes come first, ahead of any older ember-common jar in the local repository.
+CP="scheduler/target/test-classes:scheduler/target/classes:common/target/classes:$(cat scheduler/target/bench.classpath)"
+exec java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.ember.scheduler.reconcile.SchedulerBench "${1:-5000}" "${2:-10000}" "${3:-20}"
