@@ -138,7 +138,8 @@ public final class LocalPlatform {
             }
             awaitReady(List.copyOf(services.values()), stack, progress);
 
-            Running running = new Running(home, options.authFile().toAbsolutePath(), identity, services, stack);
+            Running running = new Running(home, options.authFile().toAbsolutePath(), identity, postgres.jdbcUrl(),
+                    services, stack);
             AuthFile.write(running.authFile(), identity.accountId(), identity.apiKey(), running.controlPlaneUrl(),
                     running.inferenceBaseUrl());
             return running;
@@ -279,14 +280,16 @@ public final class LocalPlatform {
         private final Path home;
         private final Path authFile;
         private final BootstrapIdentity identity;
+        private final String databaseUrl;
         private final Map<String, ServiceProcess> services;
         private final ShutdownStack stack;
 
-        private Running(Path home, Path authFile, BootstrapIdentity identity, Map<String, ServiceProcess> services,
-                ShutdownStack stack) {
+        private Running(Path home, Path authFile, BootstrapIdentity identity, String databaseUrl,
+                Map<String, ServiceProcess> services, ShutdownStack stack) {
             this.home = home;
             this.authFile = authFile;
             this.identity = identity;
+            this.databaseUrl = databaseUrl;
             this.services = services;
             this.stack = stack;
         }
@@ -320,6 +323,14 @@ public final class LocalPlatform {
             return home;
         }
 
+        /**
+         * JDBC URL of the platform's PostgreSQL (user {@value EmbeddedPostgresServer#USER}, no password), where each
+         * service keeps its own schema: for tests and operators who look at the tables.
+         */
+        public String databaseUrl() {
+            return databaseUrl;
+        }
+
         public Path authFile() {
             return authFile;
         }
@@ -329,6 +340,41 @@ public final class LocalPlatform {
             Map<String, Path> logs = new LinkedHashMap<>();
             services.forEach((module, service) -> logs.put(module, service.log()));
             return logs;
+        }
+
+        /**
+         * Kills one service ({@link #MODULES}) at once, with SIGKILL as a crash would: no graceful shutdown, whatever
+         * it was doing is cut off. Returns once the process has exited. For tests of crash recovery.
+         */
+        public void kill(String module) {
+            service(module).kill();
+        }
+
+        /**
+         * Starts a killed service again, with the same port, environment and log file, and returns once it is ready.
+         * A service that does not become ready fails as at {@link LocalPlatform#start(Options) start}, with the end
+         * of its log. {@link #firstExit()} does not follow the new process.
+         */
+        public void restart(String module) {
+            ServiceProcess service = service(module);
+            if (service.isAlive()) {
+                throw new IllegalStateException(module + " is running; kill it before restarting it");
+            }
+            try {
+                service.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            awaitReady(List.of(service), stack, message -> {
+            });
+        }
+
+        private ServiceProcess service(String module) {
+            ServiceProcess service = services.get(module);
+            if (service == null) {
+                throw new IllegalArgumentException("no service '" + module + "'; one of " + MODULES);
+            }
+            return service;
         }
 
         /** Completes when the first service exits, whether stopped by {@link #close()} or on its own. */

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One service JVM: started from its packaged {@code quarkus-run.jar} with its output appended to a log file and its
- * pid in a pid file, probed for readiness, and stopped with SIGTERM first.
+ * pid in a pid file, probed for readiness, and stopped with SIGTERM first (or killed, and started again, by a
+ * test that crashes it).
  */
 final class ServiceProcess {
 
@@ -119,6 +120,25 @@ final class ServiceProcess {
         stopRequested = true;
         if (process != null) {
             process.destroy();
+        }
+    }
+
+    /**
+     * Kills the JVM at once (SIGKILL): no shutdown hook runs, as after a crash or an out-of-memory kill. Returns once
+     * it has exited. The service can then be {@link #start() started} again.
+     */
+    synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor();
+            Files.deleteIfExists(pidFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("Interrupted while killing " + module + ".", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
