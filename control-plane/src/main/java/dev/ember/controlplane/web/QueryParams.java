@@ -1,11 +1,37 @@
 package dev.ember.controlplane.web;
 
+import java.util.List;
+
+import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 
 /** Strict parsing of query parameters: "yes" is not silently false. */
 public final class QueryParams {
 
+    public static final int DEFAULT_PAGE_SIZE = 50;
+    /** Larger page sizes are lowered to this, as Fireworks does, rather than refused. */
+    public static final int MAX_PAGE_SIZE = 200;
+
     private QueryParams() {
+    }
+
+    /** A list's {@code pageSize}: 50 when unset or 0 (AIP-158), at most 200; a bad one adds a violation. */
+    public static int pageSize(String value, List<FieldViolation> violations) {
+        if (value == null || value.isEmpty()) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        int size;
+        try {
+            size = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            violations.add(new FieldViolation("pageSize", "must be an integer, got '" + value + "'"));
+            return DEFAULT_PAGE_SIZE;
+        }
+        if (size < 0) {
+            violations.add(new FieldViolation("pageSize", "must not be negative, got " + size));
+            return DEFAULT_PAGE_SIZE;
+        }
+        return size == 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
     }
 
     public static boolean bool(String name, String value) {

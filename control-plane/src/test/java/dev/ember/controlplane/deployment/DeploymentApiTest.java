@@ -35,16 +35,16 @@ import dev.ember.testsupport.KafkaEvents;
 
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
-class DeploymentApiTest {
+public class DeploymentApiTest {
 
-    static final String KEY = "em_controlplanetestkey000000000000000000000";
-    static final String LLAMA_8B = "accounts/fireworks/models/llama-v3p1-8b-instruct";
+    public static final String KEY = "em_controlplanetestkey000000000000000000000";
+    public static final String LLAMA_8B = "accounts/fireworks/models/llama-v3p1-8b-instruct";
 
-    static RequestSpecification asAdmin() {
+    public static RequestSpecification asAdmin() {
         return given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON);
     }
 
-    static KafkaEvents kafka() {
+    public static KafkaEvents kafka() {
         return new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
     }
 

@@ -2,7 +2,6 @@ package dev.ember.scheduler.config;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -49,12 +48,6 @@ public interface SchedulerConfig {
     /** A deployment with min replicas 0 and no traffic for this long is deleted (through the control plane). */
     @WithDefault("P7D")
     Duration deleteAfterIdle();
-
-    /**
-     * GPUs of one accelerator type an account's replicas may hold in one region when the control plane set no quota
-     * for it; unset means no limit.
-     */
-    Optional<Long> defaultGpuQuota();
 
     /** Region -> accelerator type -> number of nodes. */
     Map<String, Map<String, Integer>> inventory();

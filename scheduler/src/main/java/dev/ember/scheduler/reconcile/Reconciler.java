@@ -39,6 +39,7 @@ import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ReplicaName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.common.outbox.Outbox;
+import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.common.reactive.SingleFlight;
 import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
@@ -86,6 +87,10 @@ public class Reconciler {
 
     @Inject
     Outbox outbox;
+
+    /** The GPU quota of pools an account set none for, the same figure the control plane shows. */
+    @Inject
+    QuotaDefaults quotaDefaults;
 
     @Inject
     Clock clock;
@@ -143,7 +148,7 @@ public class Reconciler {
         for (QuotaEntity q : qs) {
             limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
         }
-        return new Placer(ns, Placer.holdings(rs), limits, config.defaultGpuQuota().orElse(null));
+        return new Placer(ns, Placer.holdings(rs), limits, quotaDefaults.defaultGpus());
     }
 
     /** What one tick decided: replicas to create, and entity changes' events to write (deferred). */

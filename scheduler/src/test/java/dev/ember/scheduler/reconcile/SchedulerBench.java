@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -256,11 +255,6 @@ public final class SchedulerBench {
             @Override
             public Duration deleteAfterIdle() {
                 return Duration.ofDays(7);
-            }
-
-            @Override
-            public Optional<Long> defaultGpuQuota() {
-                return Optional.empty();
             }
 
             @Override

@@ -11,10 +11,11 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.event.EventConsumers;
 import dev.ember.common.event.EventTypes;
 import dev.ember.controlplane.deployment.service.DeploymentService;
+import dev.ember.controlplane.region.service.RegionService;
 
 /**
  * The scheduler's deployment status reports become the deployment's state and replica counts; its deletion requests
- * (idle deployments) become soft deletes.
+ * (idle deployments) become soft deletes; its capacity reports are the regions' GPU pools.
  */
 @ApplicationScoped
 public class SchedulerEventsConsumer {
@@ -24,11 +25,15 @@ public class SchedulerEventsConsumer {
     @Inject
     DeploymentService deployments;
 
+    @Inject
+    RegionService regions;
+
     @Incoming(CHANNEL)
     public Uni<Void> onEvent(ConsumerRecord<String, byte[]> record) {
         return EventConsumers.dispatch(record, event -> event.dataAs(EventTypes.DEPLOYMENT_STATUS_REPORTED)
                 .map(deployments::applyStatus)
                 .or(() -> event.dataAs(EventTypes.DEPLOYMENT_DELETION_REQUESTED).map(deployments::deletionRequested))
+                .or(() -> event.dataAs(EventTypes.CAPACITY_REPORTED).map(regions::capacityReported))
                 .orElseGet(() -> Uni.createFrom().voidItem()));
     }
 }

@@ -31,10 +31,6 @@ import dev.ember.controlplane.web.QueryParams;
  */
 public record DeploymentListRequest(DeploymentQuery query, DeploymentQuery.Cursor after, int pageSize) {
 
-    public static final int DEFAULT_PAGE_SIZE = 50;
-    /** Larger page sizes are lowered to this, as Fireworks does, rather than refused. */
-    public static final int MAX_PAGE_SIZE = 200;
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final String ORDER_BY = "orderBy";
@@ -52,7 +48,7 @@ public record DeploymentListRequest(DeploymentQuery query, DeploymentQuery.Curso
             String orderBy, String showDeleted) {
         ResourceIds.require("account", account);
         List<FieldViolation> violations = new ArrayList<>();
-        int size = pageSize(pageSize, violations);
+        int size = QueryParams.pageSize(pageSize, violations);
         List<DeploymentQuery.Condition> conditions = DeploymentFilter.parse(filter, violations);
         DeploymentQuery.Order order = order(orderBy, violations);
         boolean deleted = false;
@@ -84,25 +80,6 @@ public record DeploymentListRequest(DeploymentQuery query, DeploymentQuery.Curso
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a page token", e);
         }
-    }
-
-    private static int pageSize(String value, List<FieldViolation> violations) {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        int size;
-        try {
-            size = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            violations.add(new FieldViolation("pageSize", "must be an integer, got '" + value + "'"));
-            return DEFAULT_PAGE_SIZE;
-        }
-        if (size < 0) {
-            violations.add(new FieldViolation("pageSize", "must not be negative, got " + size));
-            return DEFAULT_PAGE_SIZE;
-        }
-        // AIP-158: 0 means "not set".
-        return size == 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
     }
 
     private static DeploymentQuery.Order order(String orderBy, List<FieldViolation> violations) {

@@ -30,6 +30,7 @@ import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.DeploymentUpdated;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ScalingSchedule;
+import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.outbox.Outbox;
@@ -42,6 +43,8 @@ import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
+import dev.ember.controlplane.quota.service.QuotaService;
+import dev.ember.controlplane.region.service.RegionService;
 
 /** Deployments: validation, storage and their events, each change in one transaction with its outbox row. */
 @ApplicationScoped
@@ -73,6 +76,12 @@ public class DeploymentService {
     Outbox outbox;
 
     @Inject
+    RegionService regions;
+
+    @Inject
+    QuotaService quotas;
+
+    @Inject
     Clock clock;
 
     @WithTransaction
@@ -91,14 +100,14 @@ public class DeploymentService {
                         .replaceWith(model))
                 .chain(model -> {
                     DeploymentEntity entity = newEntity(name, request, model);
-                    if (validateOnly) {
-                        return Uni.createFrom().item(entity);
-                    }
-                    return deployments.persist(entity)
-                            .call(deployments::flush)
-                            .onFailure(EmberExceptions::isUniqueViolation).transform(f -> alreadyExists(name))
-                            .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                                    new DeploymentCreated(DeploymentMapper.spec(entity, model.profile()))));
+                    return capacityChecks(entity, null).chain(() -> validateOnly
+                            ? Uni.createFrom().item(entity)
+                            : deployments.persist(entity)
+                                    .call(deployments::flush)
+                                    .onFailure(EmberExceptions::isUniqueViolation)
+                                    .transform(f -> alreadyExists(name))
+                                    .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
+                                            new DeploymentCreated(DeploymentMapper.spec(entity, model.profile())))));
                 })
                 .map(DeploymentMapper::toApi);
     }
@@ -162,6 +171,31 @@ public class DeploymentService {
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentRequest request, ModelEntity model) {
         HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model);
+        DeploymentEntity wanted = new DeploymentEntity();
+        wanted.accountId = e.accountId;
+        wanted.deploymentId = e.deploymentId;
+        wanted.acceleratorType = hw.type().name();
+        wanted.acceleratorCount = hw.count();
+        wanted.minReplicaCount = request.minReplicaCount();
+        wanted.placement = e.placement;
+        return capacityChecks(wanted, e).chain(() -> applyUpdate(e, request, model, hw));
+    }
+
+    /**
+     * Hardware the regions of the placement do not offer is refused (400), and so is a minimum that the account's GPU
+     * quotas leave no room for (429 RESOURCE_EXHAUSTED), before anything is stored or placed. {@code self}: the stored
+     * deployment when updating it, whose own GPUs are not counted against it.
+     */
+    private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
+        AcceleratorType type = AcceleratorType.valueOf(wanted.acceleratorType);
+        return regions.requireOffered(type, RegionService.regionsOf(wanted.placement), wanted.placement,
+                "acceleratorType")
+                .chain(() -> quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount,
+                        wanted.minReplicaCount, wanted.placement, self));
+    }
+
+    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentRequest request, ModelEntity model,
+            HardwareSizing.Hardware hw) {
         boolean newHardware = !hw.type().name().equals(e.acceleratorType) || hw.count() != e.acceleratorCount
                 || !hw.precision().name().equals(e.precision);
         e.displayName = request.displayName() == null ? e.deploymentId : request.displayName();

@@ -1,0 +1,58 @@
+package dev.ember.controlplane.quota.api;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.name.ResourceIds;
+import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.quota.service.QuotaService;
+import dev.ember.controlplane.web.QueryParams;
+
+@Path("/v1/accounts/{account}/quotas")
+@Produces(MediaType.APPLICATION_JSON)
+public class QuotaResource {
+
+    @Inject
+    QuotaService quotas;
+
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+    public Uni<Quota.ListQuotasResponse> list(@RestPath String account, @RestQuery String pageSize,
+            @RestQuery String pageToken, @RestQuery String filter) {
+        ResourceIds.require("account", account);
+        return quotas.list(caller.get(), account, pageSize, pageToken, filter);
+    }
+
+    @GET
+    @Path("{quota}")
+    public Uni<Quota> get(@RestPath String account, @RestPath String quota) {
+        ResourceIds.require("account", account);
+        return quotas.get(caller.get(), account, quota);
+    }
+
+    /**
+     * Fireworks' UpdateQuota. Every pool's quota exists (at the defaults until set), so {@code allowMissing} is
+     * accepted and changes nothing.
+     */
+    @PATCH
+    @Path("{quota}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Quota> update(@RestPath String account, @RestPath String quota, @RestQuery String allowMissing,
+            Quota body) {
+        ResourceIds.require("account", account);
+        QueryParams.bool("allowMissing", allowMissing);
+        return quotas.update(caller.get(), account, quota, body);
+    }
+}

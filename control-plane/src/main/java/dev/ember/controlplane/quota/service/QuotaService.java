@@ -1,0 +1,300 @@
+package dev.ember.controlplane.quota.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.error.FieldViolation;
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.error.NotFoundException;
+import dev.ember.common.error.PermissionDeniedException;
+import dev.ember.common.error.ResourceExhaustedException;
+import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.QuotaUpdated;
+import dev.ember.common.hardware.AcceleratorType;
+import dev.ember.common.hardware.GpuQuota;
+import dev.ember.common.hardware.Region;
+import dev.ember.common.name.ResourceIds;
+import dev.ember.common.outbox.Outbox;
+import dev.ember.common.quota.QuotaDefaults;
+import dev.ember.controlplane.account.persistence.AccountRepository;
+import dev.ember.controlplane.auth.Caller;
+import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
+import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
+import dev.ember.controlplane.quota.api.Quota;
+import dev.ember.controlplane.quota.persistence.QuotaEntity;
+import dev.ember.controlplane.quota.persistence.QuotaRepository;
+import dev.ember.controlplane.region.service.RegionService;
+import dev.ember.controlplane.web.QueryParams;
+
+/**
+ * GPU quotas per account, accelerator type and region ({@code h100-us-iowa-1}): one for every pool the scheduler
+ * reports, at the configured defaults until set. A change publishes {@code quota.updated} so the scheduler enforces
+ * it; creates and updates of deployments that would go beyond one fail here with RESOURCE_EXHAUSTED first.
+ */
+@ApplicationScoped
+public class QuotaService {
+
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    @Inject
+    QuotaRepository quotas;
+
+    @Inject
+    RegionService regions;
+
+    @Inject
+    DeploymentRepository deployments;
+
+    @Inject
+    AccountRepository accounts;
+
+    @Inject
+    QuotaDefaults defaults;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    /** The account's quotas by ID, one page, in ID order. */
+    @WithSession
+    public Uni<Quota.ListQuotasResponse> list(Caller caller, String account, String pageSize, String pageToken,
+            String filter) {
+        caller.requireAccess(account);
+        List<FieldViolation> violations = new ArrayList<>();
+        int size = QueryParams.pageSize(pageSize, violations);
+        String after = afterToken(pageToken, violations);
+        if (filter != null && !filter.isBlank()) {
+            violations.add(new FieldViolation("filter", "quotas cannot be filtered; list them all (there are few)"));
+        }
+        if (!violations.isEmpty()) {
+            throw InvalidArgumentException.fields(violations);
+        }
+        return requireAccount(account).chain(() -> snapshot(account)).map(s -> {
+            List<String> ids = s.ids().stream().filter(id -> after == null || id.compareTo(after) > 0).toList();
+            List<String> page = ids.subList(0, Math.min(size, ids.size()));
+            String next = ids.size() > page.size() ? token(page.get(page.size() - 1)) : null;
+            return new Quota.ListQuotasResponse(page.stream().map(id -> s.toApi(account, id)).toList(), next,
+                    s.ids().size());
+        });
+    }
+
+    @WithSession
+    public Uni<Quota> get(Caller caller, String account, String quotaId) {
+        caller.requireAccess(account);
+        return requireAccount(account).chain(() -> snapshot(account)).map(s -> {
+            if (!s.ids().contains(quotaId)) {
+                throw notFound(account, quotaId);
+            }
+            return s.toApi(account, quotaId);
+        });
+    }
+
+    /**
+     * Sets a quota's value (account admins, up to its maxValue) and maxValue (platform admins only). Values are GPUs;
+     * lowering one below what is in use stops new replicas, it removes none.
+     */
+    @WithTransaction
+    public Uni<Quota> update(Caller caller, String account, String quotaId, Quota body) {
+        caller.requireWrite(account);
+        if (!caller.platformAdmin() && !Caller.ADMIN.equals(caller.role())) {
+            throw new PermissionDeniedException("ROLE_ADMIN_REQUIRED", "only account admins may change quotas");
+        }
+        if (body == null) {
+            throw InvalidArgumentException.field("body", "a quota with value (and maxValue) is required");
+        }
+        List<FieldViolation> violations = new ArrayList<>();
+        Long value = int64("value", body.value(), violations);
+        Long maxValue = int64("maxValue", body.maxValue(), violations);
+        if (!violations.isEmpty()) {
+            throw InvalidArgumentException.fields(violations);
+        }
+        if (maxValue != null && !caller.platformAdmin()) {
+            throw new PermissionDeniedException("PLATFORM_ADMIN_REQUIRED",
+                    "only platform admins may change a quota's maxValue");
+        }
+        GpuQuota gpuQuota = GpuQuota.parse(quotaId).orElseThrow(() -> notFound(account, quotaId));
+        return requireAccount(account).chain(() -> snapshot(account)).chain(s -> {
+            if (!s.ids().contains(quotaId)) {
+                throw notFound(account, quotaId);
+            }
+            QuotaEntity stored = s.stored().get(quotaId);
+            long newMax = maxValue != null ? maxValue : stored != null ? stored.maxValue : defaults.maxGpus();
+            long newValue = value != null ? value : stored != null ? stored.value : defaults.defaultGpus();
+            if (newValue > newMax) {
+                throw InvalidArgumentException.field("value",
+                        "must be at most maxValue (" + newMax + "), got " + newValue);
+            }
+            QuotaEntity q = stored != null ? stored : new QuotaEntity();
+            q.accountId = account;
+            q.quotaId = quotaId;
+            q.value = newValue;
+            q.maxValue = newMax;
+            q.updateTime = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            s.stored().put(quotaId, q);
+            String name = "accounts/" + account + "/quotas/" + quotaId;
+            QuotaUpdated event = new QuotaUpdated(name, account, gpuQuota.acceleratorType().name(),
+                    gpuQuota.region().name(), newValue, q.updateTime);
+            return (stored != null ? Uni.createFrom().item(q) : quotas.persist(q))
+                    .call(() -> outbox.add(EventTypes.QUOTA_UPDATED, name, event))
+                    .map(ignored -> s.toApi(account, quotaId));
+        });
+    }
+
+    /**
+     * Refuses a deployment whose minimum replicas would take more GPUs than the account's quotas leave in the regions
+     * its placement allows ({@code self} is the deployment itself when updating it, not counted as usage).
+     */
+    public Uni<Void> requireRoom(String account, AcceleratorType type, int gpusPerReplica, int replicas,
+            String placement, DeploymentEntity self) {
+        int needed = gpusPerReplica * Math.max(replicas, 1);
+        List<String> allowed = RegionService.regionsOf(placement);
+        return snapshot(account, self).invoke(s -> {
+            long room = 0;
+            List<String> full = new ArrayList<>();
+            for (String region : allowed) {
+                String id = new GpuQuota(type, Region.valueOf(region)).id();
+                if (!s.ids().contains(id)) {
+                    continue;
+                }
+                long left = s.value(id) - s.usage().getOrDefault(id, 0L);
+                // A replica needs all its GPUs in one region.
+                room += left >= gpusPerReplica ? left - left % gpusPerReplica : 0;
+                full.add(id + " (" + s.usage().getOrDefault(id, 0L) + " of " + s.value(id) + " GPUs in use)");
+            }
+            if (!full.isEmpty() && room < needed) {
+                throw new ResourceExhaustedException("QUOTA_EXCEEDED", "the deployment needs " + Math.max(replicas, 1)
+                        + " x " + gpusPerReplica + " " + type + " GPUs in " + placement + " but the account's quota "
+                        + "leaves room for " + room + ": " + String.join(", ", full)
+                        + "; raise the quota or lower minReplicaCount or acceleratorCount");
+            }
+        }).replaceWithVoid();
+    }
+
+    /** What the account's quotas are now: the IDs of known pools and stored quotas, values, and usage. */
+    private record Snapshot(TreeSet<String> ids, Map<String, QuotaEntity> stored, Map<String, Long> usage,
+            QuotaDefaults defaults) {
+
+        long value(String id) {
+            QuotaEntity q = stored.get(id);
+            return q != null ? q.value : defaults.defaultGpus();
+        }
+
+        Quota toApi(String account, String id) {
+            QuotaEntity q = stored.get(id);
+            return new Quota("accounts/" + account + "/quotas/" + id, Long.toString(value(id)),
+                    Long.toString(q != null ? q.maxValue : defaults.maxGpus()),
+                    (double) usage.getOrDefault(id, 0L), q != null ? q.updateTime : null);
+        }
+    }
+
+    private Uni<Snapshot> snapshot(String account) {
+        return snapshot(account, null);
+    }
+
+    private Uni<Snapshot> snapshot(String account, DeploymentEntity self) {
+        return regions.poolsByRegion().chain(pools -> quotas.listByAccount(account).chain(rows -> deployments
+                .list("accountId = ?1 and state <> ?2", account, DeploymentEntity.DELETED).map(live -> {
+                    TreeSet<String> ids = new TreeSet<>();
+                    pools.values().forEach(ps -> ps.forEach(p -> quotaId(p.acceleratorType, p.region)
+                            .ifPresent(ids::add)));
+                    Map<String, QuotaEntity> stored = new HashMap<>();
+                    for (QuotaEntity q : rows) {
+                        stored.put(q.quotaId, q);
+                        ids.add(q.quotaId);
+                    }
+                    Map<String, Long> usage = new HashMap<>();
+                    for (DeploymentEntity d : live) {
+                        if (self != null && d.name().equals(self.name())) {
+                            continue;
+                        }
+                        String region = d.currentRegion != null
+                                ? d.currentRegion
+                                : Region.find(d.placement).map(Enum::name).orElse(null);
+                        if (region != null) {
+                            quotaId(d.acceleratorType, region).ifPresent(id -> usage.merge(id, held(d), Long::sum));
+                        }
+                    }
+                    return new Snapshot(ids, stored, usage, defaults);
+                })));
+    }
+
+    /** GPUs a deployment holds or is about to: its replicas, desired or minimum count, one while it is created. */
+    private static long held(DeploymentEntity d) {
+        int replicas = Math.max(Math.max(d.desiredReplicaCount, d.replicaCount), d.minReplicaCount);
+        if ("CREATING".equals(d.state)) {
+            replicas = Math.max(replicas, 1);
+        }
+        return (long) replicas * d.acceleratorCount;
+    }
+
+    private static Optional<String> quotaId(String type, String region) {
+        Optional<AcceleratorType> t = AcceleratorType.find(type);
+        Optional<Region> r = Region.find(region);
+        return t.isPresent() && r.isPresent() ? Optional.of(new GpuQuota(t.get(), r.get()).id()) : Optional.empty();
+    }
+
+    private Uni<Void> requireAccount(String account) {
+        return accounts.findById(account)
+                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+                .replaceWithVoid();
+    }
+
+    private static NotFoundException notFound(String account, String quotaId) {
+        return new NotFoundException("quota 'accounts/" + account + "/quotas/" + quotaId + "' does not exist; GPU "
+                + "quotas are named like h100-us-iowa-1, one per accelerator type and region (see GET "
+                + "/v1/accounts/" + account + "/quotas)");
+    }
+
+    private static Long int64(String field, String value, List<FieldViolation> violations) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v < 0) {
+                violations.add(new FieldViolation(field, "must not be negative, got " + v));
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            violations.add(new FieldViolation(field, "must be a whole number of GPUs, got '" + value + "'"));
+            return null;
+        }
+    }
+
+    private static String token(String lastId) {
+        return ENCODER.encodeToString(("quota:" + lastId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String afterToken(String pageToken, List<FieldViolation> violations) {
+        if (pageToken == null || pageToken.isEmpty()) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
+            if (decoded.startsWith("quota:") && ResourceIds.isValid(decoded.substring(6))) {
+                return decoded.substring(6);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        violations.add(new FieldViolation("pageToken", "is not a token from a previous ListQuotas response"));
+        return null;
+    }
+}
