@@ -28,6 +28,8 @@ public final class EventTypes {
             Topics.RESOURCES, DeploymentDeleted.class);
     public static final EventType<DeploymentUndeleted> DEPLOYMENT_UNDELETED = of("deployment.undeleted.v1",
             Topics.RESOURCES, DeploymentUndeleted.class);
+    public static final EventType<DeploymentScaleRequested> DEPLOYMENT_SCALE_REQUESTED = of(
+            "deployment.scale.requested.v1", Topics.RESOURCES, DeploymentScaleRequested.class);
     public static final EventType<DeploymentDeletionRequested> DEPLOYMENT_DELETION_REQUESTED = of(
             "deployment.deletion.requested.v1", Topics.REPLICAS, DeploymentDeletionRequested.class);
     public static final EventType<ReplicaUpdated> REPLICA_UPDATED = of("replica.updated.v1", Topics.REPLICAS,
@@ -48,7 +50,7 @@ public final class EventTypes {
                     DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
                     DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
                     LOAD_REPORTED,
-                    WAKE_UP_REQUESTED)
+                    WAKE_UP_REQUESTED, DEPLOYMENT_SCALE_REQUESTED)
             .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 
     private EventTypes() {

@@ -50,6 +50,40 @@ class EventCodecTest {
                 .hasMessageContaining(EventTypes.ACCOUNT_CREATED.type());
     }
 
+    @Test
+    void aSpecWithServingOptionsSurvivesTheRoundTripAndOldSpecsReadAsNone() {
+        ModelProfile base = new ModelProfile("accounts/fireworks/models/big", 70_000_000_000L, 70_000_000_000L, 80,
+                8192, 8, 128, 131072, "FP8");
+        ModelProfile draft = new ModelProfile("accounts/fireworks/models/small", 8_000_000_000L, 8_000_000_000L, 32,
+                4096, 8, 128, 131072, "FP8");
+        DeploymentSpec spec = new DeploymentSpec("accounts/a/deployments/d", "uid", 2, "d", base.name(), base,
+                "NVIDIA_B200_180GB", 2, "FP8", 0, 1, "GLOBAL", T, AutoscalingPolicy.defaults(), draft, 4, 0, true,
+                32768);
+        DeploymentScaleRequested scale = new DeploymentScaleRequested(spec, 3, 7, T);
+        Headers headers = EventCodec.headers("id", EventTypes.DEPLOYMENT_SCALE_REQUESTED.type(), "/control-plane",
+                spec.name(), T);
+
+        Event<?> event = EventCodec.decode(headers, bytes(EventCodec.toJson(scale))).orElseThrow();
+
+        assertThat(event.dataAs(EventTypes.DEPLOYMENT_SCALE_REQUESTED)).contains(scale);
+        assertThat(spec.contextLength()).isEqualTo(32768);
+        assertThat(spec.servingOptions()).isEqualTo("draftModel=accounts/fireworks/models/small;draftTokenCount=4;"
+                + "enableAddons=true;maxContextLength=32768;");
+
+        // A spec written before serving options existed has none, and the model's context length.
+        DeploymentSpec old = new DeploymentSpec(spec.name(), "uid", 1, "d", base.name(), base, "NVIDIA_H100_80GB", 1,
+                "FP8", 0, 1, "GLOBAL", T, null);
+        String json = EventCodec.toJson(new DeploymentCreated(old));
+        assertThat(json).doesNotContain("draftModel");
+        Headers created = EventCodec.headers("id", EventTypes.DEPLOYMENT_CREATED.type(), "/x", spec.name(), T);
+        DeploymentSpec read = ((DeploymentCreated) EventCodec.decode(created, bytes(json)).orElseThrow().data())
+                .deployment();
+        assertThat(read).isEqualTo(old);
+        assertThat(read.draftModel()).isNull();
+        assertThat(read.servingOptions()).isEmpty();
+        assertThat(read.contextLength()).isEqualTo(131072);
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -38,6 +38,20 @@ class ResourceNamesTest {
     }
 
     @Test
+    void shapeAndVersionNamesParseAndPrint() {
+        DeploymentShapeVersionName version = DeploymentShapeVersionName.parse("deploymentShape",
+                "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast/versions/2");
+        assertThat(version.shapeName()).isEqualTo(new DeploymentShapeName("fireworks", "llama-v3p1-8b-instruct-fast"));
+        assertThat(version.version()).isEqualTo("2");
+        assertThat(version.shapeName().version("2")).isEqualTo(version);
+        assertThat(version.toString())
+                .isEqualTo("accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast/versions/2");
+        assertThatThrownBy(() -> DeploymentShapeName.parse("deploymentShape", "accounts/a/shapes/s"))
+                .isInstanceOfSatisfying(InvalidArgumentException.class,
+                        e -> assertThat(e.violations()).extracting("field").containsExactly("deploymentShape"));
+    }
+
+    @Test
     void namesParseIntoTheirIds() {
         assertThat(DeploymentName.parse("name", "accounts/acme/deployments/d1"))
                 .isEqualTo(new DeploymentName("acme", "d1"));
