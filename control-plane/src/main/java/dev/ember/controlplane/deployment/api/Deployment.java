@@ -10,6 +10,10 @@ import dev.ember.common.event.ReplicaStats;
 /**
  * A deployment as the API shows it, with Fireworks' field names. On input, output-only fields (name, times including
  * {@code deleteTime} and {@code purgeTime}, state, status, replica counts, region) are ignored.
+ * <p>
+ * {@code deploymentShape} on input names a shape, a shape version or a preset ({@code fast}, {@code throughput},
+ * {@code minimal}); the deployment shows the shape version it resolved to. Serving options left unset are left out
+ * (speculation off, addons off, the model's context length).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Deployment(
@@ -33,7 +37,13 @@ public record Deployment(
         String precision,
         Placement placement,
         String region,
-        ReplicaStats replicaStats) {
+        ReplicaStats replicaStats,
+        Boolean enableAddons,
+        Integer draftTokenCount,
+        String draftModel,
+        Integer ngramSpeculationLength,
+        Integer maxContextLength,
+        String deploymentShape) {
 
     /** google.rpc.Status-like detail of the latest operation. */
     public record Status(String code, String message) {

@@ -37,14 +37,21 @@ public class DeploymentResource {
     @Inject
     CurrentCaller caller;
 
-    // Only create reads a body; the other methods take any content type or none (curl -X DELETE sends none).
+    /**
+     * Only create, update and scale read a body; the other methods take any content type or none (curl -X DELETE
+     * sends none). {@code skipShapeValidation} is accepted for Fireworks clients and changes nothing: every shape
+     * version is validated when it is made.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Deployment> create(@RestPath String account, @RestQuery String deploymentId,
-            @RestQuery String validateOnly, Deployment body) {
+            @RestQuery String validateOnly, @RestQuery String disableSpeculativeDecoding,
+            @RestQuery String skipShapeValidation, Deployment body) {
         ResourceIds.require("account", account);
-        return deployments.create(caller.get(), account, deploymentId, body,
-                QueryParams.bool("validateOnly", validateOnly));
+        boolean dryRun = QueryParams.bool("validateOnly", validateOnly);
+        boolean noSpeculation = QueryParams.bool("disableSpeculativeDecoding", disableSpeculativeDecoding);
+        QueryParams.bool("skipShapeValidation", skipShapeValidation);
+        return deployments.create(caller.get(), account, deploymentId, body, dryRun, noSpeculation);
     }
 
     @GET
@@ -70,7 +77,9 @@ public class DeploymentResource {
     @Path("{deployment}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Deployment>> update(@RestPath String account, @RestPath String deployment,
-            @RestQuery String updateMask, @RestHeader("If-Match") String ifMatch, Deployment body) {
+            @RestQuery String updateMask, @RestQuery String skipShapeValidation,
+            @RestHeader("If-Match") String ifMatch, Deployment body) {
+        QueryParams.bool("skipShapeValidation", skipShapeValidation);
         return deployments.update(caller.get(), new DeploymentName(account, deployment), body, updateMask, ifMatch)
                 .map(DeploymentResource::tagged);
     }
@@ -91,6 +100,27 @@ public class DeploymentResource {
         boolean purge = QueryParams.bool("hard", hard);
         QueryParams.bool("ignoreChecks", ignoreChecks); // checked, so "ignoreChecks=yes" is refused like elsewhere
         return deployments.delete(caller.get(), name, purge).replaceWith(Map.of());
+    }
+
+    /**
+     * The {@code :scale} custom verb: {@code {"replicaCount": n}} sets the desired replica count now. Fireworks
+     * declares it as PATCH; POST, as custom verbs usually are (AIP-136), works the same. Answers an empty object, as
+     * Fireworks' ScaleDeployment does.
+     */
+    @POST
+    @Path("{deployment}:scale")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, Object>> scale(@RestPath String account, @RestPath String deployment,
+            ScaleDeploymentRequest body) {
+        return deployments.scale(caller.get(), new DeploymentName(account, deployment), body).replaceWith(Map.of());
+    }
+
+    @PATCH
+    @Path("{deployment}:scale")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, Object>> scaleByPatch(@RestPath String account, @RestPath String deployment,
+            ScaleDeploymentRequest body) {
+        return scale(account, deployment, body);
     }
 
     /**

@@ -58,6 +58,33 @@ public class DeploymentEntity {
 
     public String placement;
 
+    /** The shape version the deployment was made from (its settings unchanged since), or null. */
+    @Column(name = "deployment_shape")
+    public String deploymentShape;
+
+    /** Speculative decoding with this draft model, or null. */
+    @Column(name = "draft_model")
+    public String draftModel;
+
+    /** Tokens proposed per speculative step; 0 without speculation. */
+    @Column(name = "draft_token_count")
+    public int draftTokenCount;
+
+    /** N-gram speculation matching this many tokens; 0 when off. */
+    @Column(name = "ngram_speculation_length")
+    public int ngramSpeculationLength;
+
+    @Column(name = "enable_addons")
+    public boolean enableAddons;
+
+    /** 0: the model's context length. */
+    @Column(name = "max_context_length")
+    public int maxContextLength;
+
+    /** How many :scale requests were made; each event carries its number so the scheduler applies each once. */
+    @Column(name = "scale_sequence")
+    public long scaleSequence;
+
     @Column(name = "scale_up_window_ms")
     public long scaleUpWindowMs;
 

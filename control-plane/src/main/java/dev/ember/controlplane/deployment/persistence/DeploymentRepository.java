@@ -1,5 +1,6 @@
 package dev.ember.controlplane.deployment.persistence;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,15 @@ public class DeploymentRepository implements PanacheRepositoryBase<DeploymentEnt
      */
     public Uni<DeploymentEntity> findByNameForUpdate(DeploymentName name) {
         return findById(new DeploymentEntity.Key(name), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Up to {@code limit} soft-deleted deployments whose purgeTime is at or before {@code now}, oldest first, locked
+     * (FOR UPDATE: a row another transaction purged meanwhile is not returned).
+     */
+    public Uni<List<DeploymentEntity>> purgeDue(Instant now, int limit) {
+        return find("purgeTime <= ?1 order by purgeTime, accountId, deploymentId", now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, limit).list();
     }
 
     /** How many deployments match {@code query}, on every page together. */

@@ -43,13 +43,21 @@ final class DeploymentMapper {
                 e.precision,
                 new Deployment.Placement(region ? e.placement : null, region ? null : e.placement),
                 e.currentRegion,
-                new ReplicaStats(e.pendingReplicas, e.downloadingReplicas, e.initializingReplicas, e.readyReplicas));
+                new ReplicaStats(e.pendingReplicas, e.downloadingReplicas, e.initializingReplicas, e.readyReplicas),
+                e.enableAddons ? Boolean.TRUE : null,
+                e.draftTokenCount > 0 ? e.draftTokenCount : null,
+                e.draftModel,
+                e.ngramSpeculationLength > 0 ? e.ngramSpeculationLength : null,
+                e.maxContextLength > 0 ? e.maxContextLength : null,
+                e.deploymentShape);
     }
 
-    static DeploymentSpec spec(DeploymentEntity e, ModelProfile model) {
+    /** {@code draft}: the profile of the deployment's draft model, null without one. */
+    static DeploymentSpec spec(DeploymentEntity e, ModelProfile model, ModelProfile draft) {
         return new DeploymentSpec(e.name().toString(), e.uid, e.generation, e.displayName, e.baseModel, model,
                 e.acceleratorType, e.acceleratorCount, e.precision, e.minReplicaCount, e.maxReplicaCount, e.placement,
-                e.createTime, policy(e));
+                e.createTime, policy(e), draft, e.draftTokenCount, e.ngramSpeculationLength, e.enableAddons,
+                e.maxContextLength);
     }
 
     private static AutoscalingPolicy policy(DeploymentEntity e) {

@@ -22,7 +22,9 @@ final class DeploymentPatch {
     static final Set<String> MUTABLE = Set.of("displayName", "description", "minReplicaCount", "maxReplicaCount",
             "autoscalingPolicy", "autoscalingPolicy.scaleUpWindow", "autoscalingPolicy.scaleDownWindow",
             "autoscalingPolicy.scaleToZeroWindow", "autoscalingPolicy.loadTargets",
-            "autoscalingPolicy.scalingSchedules", "acceleratorType", "acceleratorCount", "precision");
+            "autoscalingPolicy.scalingSchedules", "acceleratorType", "acceleratorCount", "precision",
+            "deploymentShape", "draftModel", "draftTokenCount", "ngramSpeculationLength", "enableAddons",
+            "maxContextLength");
     static final Set<String> IMMUTABLE = Set.of("baseModel", "placement", "placement.region",
             "placement.multiRegion");
 
@@ -41,6 +43,12 @@ final class DeploymentPatch {
             addIfSet(paths, "acceleratorType", body.acceleratorType());
             addIfSet(paths, "acceleratorCount", body.acceleratorCount());
             addIfSet(paths, "precision", body.precision());
+            addIfSet(paths, "deploymentShape", body.deploymentShape());
+            addIfSet(paths, "draftModel", body.draftModel());
+            addIfSet(paths, "draftTokenCount", body.draftTokenCount());
+            addIfSet(paths, "ngramSpeculationLength", body.ngramSpeculationLength());
+            addIfSet(paths, "enableAddons", body.enableAddons());
+            addIfSet(paths, "maxContextLength", body.maxContextLength());
             return paths;
         }
         List<FieldViolation> violations = new ArrayList<>();
@@ -81,15 +89,27 @@ final class DeploymentPatch {
         }
     }
 
-    /** The deployment as it would be after the update, as a create body. */
+    /** Whether the update names a new shape (rather than keeping the stored one, or leaving it). */
+    static boolean newShape(Deployment body, Set<String> paths) {
+        return paths.contains("deploymentShape") && body.deploymentShape() != null
+                && !body.deploymentShape().isBlank();
+    }
+
+    /**
+     * The deployment as it would be after the update, as a create body. With a new shape, the fields it fixes that
+     * the update does not name are left out, so they come from the shape.
+     */
     static Deployment merge(Deployment current, Deployment body, Set<String> paths) {
         Deployment.AutoscalingPolicy policy = mergePolicy(current.autoscalingPolicy(), body.autoscalingPolicy(),
                 paths);
-        String type = paths.contains("acceleratorType") ? body.acceleratorType() : current.acceleratorType();
+        boolean shaped = newShape(body, paths);
+        String type = paths.contains("acceleratorType")
+                ? body.acceleratorType()
+                : shaped ? null : current.acceleratorType();
         Integer count = paths.contains("acceleratorCount")
                 ? body.acceleratorCount()
                 // A new accelerator type without a count is sized again.
-                : paths.contains("acceleratorType") ? null : current.acceleratorCount();
+                : paths.contains("acceleratorType") || shaped ? null : current.acceleratorCount();
         return new Deployment(null,
                 paths.contains("displayName") ? body.displayName() : current.displayName(),
                 paths.contains("description") ? body.description() : current.description(),
@@ -97,8 +117,20 @@ final class DeploymentPatch {
                 paths.contains("minReplicaCount") ? body.minReplicaCount() : current.minReplicaCount(),
                 paths.contains("maxReplicaCount") ? body.maxReplicaCount() : current.maxReplicaCount(),
                 null, null, policy, current.baseModel(), count, type,
-                paths.contains("precision") ? body.precision() : current.precision(),
-                current.placement(), null, null);
+                pick("precision", body.precision(), current.precision(), paths, shaped),
+                current.placement(), null, null,
+                paths.contains("enableAddons") ? body.enableAddons() : current.enableAddons(),
+                pick("draftTokenCount", body.draftTokenCount(), current.draftTokenCount(), paths, shaped),
+                pick("draftModel", body.draftModel(), current.draftModel(), paths, shaped),
+                pick("ngramSpeculationLength", body.ngramSpeculationLength(), current.ngramSpeculationLength(), paths,
+                        shaped),
+                paths.contains("maxContextLength") ? body.maxContextLength() : current.maxContextLength(),
+                paths.contains("deploymentShape") ? body.deploymentShape() : current.deploymentShape());
+    }
+
+    /** The body's value when the update names the field; none when a new shape will set it; else the current one. */
+    private static <T> T pick(String field, T body, T current, Set<String> paths, boolean shaped) {
+        return paths.contains(field) ? body : shaped ? null : current;
     }
 
     private static Deployment.AutoscalingPolicy mergePolicy(Deployment.AutoscalingPolicy current,

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,6 +18,8 @@ import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.hardware.Precision;
 import dev.ember.common.hardware.Region;
+import dev.ember.common.name.DeploymentShapeName;
+import dev.ember.common.name.DeploymentShapeVersionName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.common.schedule.Cron;
@@ -37,9 +40,19 @@ record DeploymentRequest(
         Integer acceleratorCount,
         Precision precision,
         String placement,
-        AutoscalingPolicy autoscalingPolicy) {
+        AutoscalingPolicy autoscalingPolicy,
+        String deploymentShape,
+        ModelName draftModel,
+        Integer draftTokenCount,
+        Integer ngramSpeculationLength,
+        Boolean enableAddons,
+        Integer maxContextLength) {
 
     static final int MAX_REPLICAS = 100;
+    /** Speculative decoding proposes at most this many tokens a step, and n-gram speculation matches at most this many. */
+    static final int MAX_SPECULATION = 16;
+    /** Tokens proposed a step when a draft model or n-gram speculation is set without a count. */
+    static final int DEFAULT_DRAFT_TOKENS = 4;
     static final Duration MAX_SCALE_WINDOW = Duration.ofHours(1);
     static final Duration MIN_SCALE_TO_ZERO_WINDOW = Duration.ofMinutes(5);
     static final Duration MAX_SCALE_TO_ZERO_WINDOW = Duration.ofDays(7);
@@ -103,11 +116,76 @@ record DeploymentRequest(
         }
         String placement = placement(body.placement(), violations);
         AutoscalingPolicy policy = autoscalingPolicy(body.autoscalingPolicy(), max, violations);
+        String shape = deploymentShape(body.deploymentShape(), violations);
+        ModelName draft = null;
+        if (body.draftModel() != null && !body.draftModel().isEmpty()) {
+            try {
+                draft = ModelName.parse("draftModel", body.draftModel());
+            } catch (InvalidArgumentException e) {
+                violations.addAll(e.violations());
+            }
+        }
+        Integer draftTokens = speculation("draftTokenCount", body.draftTokenCount(), violations);
+        Integer ngram = speculation("ngramSpeculationLength", body.ngramSpeculationLength(), violations);
+        if (draft != null && ngram != null) {
+            violations.add(new FieldViolation("ngramSpeculationLength",
+                    "set either a draftModel or n-gram speculation, not both"));
+        }
+        Integer context = body.maxContextLength();
+        if (context != null && context < 0) {
+            violations.add(new FieldViolation("maxContextLength",
+                    "must be positive (or 0 for the model's context length), got " + context));
+        }
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);
         }
         return new DeploymentRequest(model, body.displayName(), body.description(), min, max, type, count,
-                precision, placement, policy);
+                precision, placement, policy, shape, draft, draftTokens, ngram,
+                body.enableAddons(),
+                context == null || context == 0 ? null : context);
+    }
+
+    /** 0 or null: not set; otherwise 1 to {@value #MAX_SPECULATION}. */
+    private static Integer speculation(String field, Integer value, List<FieldViolation> violations) {
+        if (value == null || value == 0) {
+            return null;
+        }
+        if (value < 0 || value > MAX_SPECULATION) {
+            violations.add(new FieldViolation(field, "must be between 1 and " + MAX_SPECULATION + " (or 0 for none), "
+                    + "got " + value));
+            return null;
+        }
+        return value;
+    }
+
+    /** A preset (fast, throughput, minimal), a shape or a shape version name; empty means none. */
+    private static String deploymentShape(String value, List<FieldViolation> violations) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.trim();
+        if (List.of("fast", "throughput", "minimal").contains(trimmed.toLowerCase(Locale.ROOT))) {
+            return trimmed;
+        }
+        try {
+            if (trimmed.contains("/versions/")) {
+                DeploymentShapeVersionName.parse("deploymentShape", trimmed);
+            } else {
+                DeploymentShapeName.parse("deploymentShape", trimmed);
+            }
+        } catch (InvalidArgumentException e) {
+            violations.add(new FieldViolation("deploymentShape", "'" + value + "' is neither a preset (fast, "
+                    + "throughput, minimal) nor a shape name such as accounts/fireworks/deploymentShapes/"
+                    + "llama-v3p1-8b-instruct-fast (optionally with /versions/{version})"));
+        }
+        return trimmed;
+    }
+
+    /** This request with the serving settings of its shape and its speculation defaults applied. */
+    DeploymentRequest with(AcceleratorType type, Integer count, Precision precision, String shape, ModelName draft,
+            Integer draftTokens, Integer ngram, Boolean addons, Integer context) {
+        return new DeploymentRequest(baseModel, displayName, description, minReplicaCount, maxReplicaCount, type,
+                count, precision, placement, autoscalingPolicy, shape, draft, draftTokens, ngram, addons, context);
     }
 
     /** The policy with every part left out taken from the defaults, or null after adding violations. */

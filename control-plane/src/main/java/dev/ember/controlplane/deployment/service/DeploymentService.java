@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,20 +16,25 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.error.AbortedException;
 import dev.ember.common.error.AlreadyExistsException;
 import dev.ember.common.error.FailedPreconditionException;
+import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.NotFoundException;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentDeletionRequested;
+import dev.ember.common.event.DeploymentScaleRequested;
+import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.DeploymentUpdated;
 import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ScalingSchedule;
 import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.name.DeploymentName;
@@ -38,6 +44,7 @@ import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.api.ListDeploymentsResponse;
+import dev.ember.controlplane.deployment.api.ScaleDeploymentRequest;
 import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
 import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.error.EmberExceptions;
@@ -45,6 +52,7 @@ import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.region.service.RegionService;
+import dev.ember.controlplane.shape.service.DeploymentShapeService;
 
 /** Deployments: validation, storage and their events, each change in one transaction with its outbox row. */
 @ApplicationScoped
@@ -57,8 +65,8 @@ public class DeploymentService {
     public static final String DELETED = DeploymentEntity.DELETED;
     public static final String DELETING = "DELETING";
     /**
-     * How long a soft-deleted deployment stays restorable with :undelete, shown as {@code purgeTime}. Nothing purges
-     * rows when it passes yet; {@code hard=true} purges at once.
+     * How long a soft-deleted deployment stays restorable with :undelete, shown as {@code purgeTime}; then
+     * {@link DeploymentPurger} removes it for good. {@code hard=true} purges at once.
      */
     public static final Duration PURGE_AFTER = Duration.ofDays(30);
     private static final Logger LOG = Logger.getLogger(DeploymentService.class);
@@ -82,24 +90,41 @@ public class DeploymentService {
     QuotaService quotas;
 
     @Inject
+    DeploymentShapeService shapes;
+
+    @Inject
     Clock clock;
 
-    @WithTransaction
     public Uni<Deployment> create(Caller caller, String account, String deploymentId, Deployment body,
             boolean validateOnly) {
+        return create(caller, account, deploymentId, body, validateOnly, false);
+    }
+
+    /**
+     * Creates a deployment. A {@code deploymentShape} in the body resolves to a shape version whose hardware and
+     * serving options fill the fields the body leaves out; with {@code disableSpeculativeDecoding} the shape's
+     * speculative decoding is left out.
+     */
+    @WithTransaction
+    public Uni<Deployment> create(Caller caller, String account, String deploymentId, Deployment body,
+            boolean validateOnly, boolean disableSpeculativeDecoding) {
         caller.requireWrite(account);
         DeploymentName name = new DeploymentName(account, DeploymentRequest.deploymentId(deploymentId));
         DeploymentRequest request = DeploymentRequest.validate(body);
+        if (disableSpeculativeDecoding) {
+            refuseSpeculation(request);
+        }
         return accounts.findById(account)
                 .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
                 .chain(() -> models.findByName(request.baseModel()))
                 .onItem().ifNull().failWith(() -> InvalidArgumentException.field("baseModel",
                         "model '" + request.baseModel() + "' does not exist"))
-                .chain(model -> deployments.findByName(name)
+                .chain(model -> settle(caller, request, model, true, disableSpeculativeDecoding))
+                .chain(settled -> deployments.findByName(name)
                         .onItem().ifNotNull().failWith(() -> alreadyExists(name))
-                        .replaceWith(model))
-                .chain(model -> {
-                    DeploymentEntity entity = newEntity(name, request, model);
+                        .replaceWith(settled))
+                .chain(settled -> {
+                    DeploymentEntity entity = newEntity(name, settled);
                     return capacityChecks(entity, null).chain(() -> validateOnly
                             ? Uni.createFrom().item(entity)
                             : deployments.persist(entity)
@@ -107,9 +132,84 @@ public class DeploymentService {
                                     .onFailure(EmberExceptions::isUniqueViolation)
                                     .transform(f -> alreadyExists(name))
                                     .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                                            new DeploymentCreated(DeploymentMapper.spec(entity, model.profile())))));
+                                            new DeploymentCreated(spec(entity, settled)))));
                 })
                 .map(DeploymentMapper::toApi);
+    }
+
+    /** disableSpeculativeDecoding=true with speculation asked for in the same request is a contradiction. */
+    private static void refuseSpeculation(DeploymentRequest request) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (request.draftModel() != null) {
+            violations.add(new FieldViolation("draftModel", "conflicts with disableSpeculativeDecoding=true"));
+        }
+        if (request.draftTokenCount() != null) {
+            violations.add(new FieldViolation("draftTokenCount", "conflicts with disableSpeculativeDecoding=true"));
+        }
+        if (request.ngramSpeculationLength() != null) {
+            violations.add(new FieldViolation("ngramSpeculationLength",
+                    "conflicts with disableSpeculativeDecoding=true"));
+        }
+        if (!violations.isEmpty()) {
+            throw InvalidArgumentException.fields(violations);
+        }
+    }
+
+    /**
+     * Applies the request's shape and checks its serving options against the models. {@code explicitShape}: the
+     * request names its shape (a create, or an update of {@code deploymentShape}), so fields it leaves out come from
+     * the shape and conflicting ones are refused; otherwise the stored shape is kept while its fields are unchanged
+     * and left once one changes.
+     */
+    private Uni<DeploymentSettings.Settled> settle(Caller caller, DeploymentRequest request, ModelEntity model,
+            boolean explicitShape, boolean withoutSpeculation) {
+        Uni<DeploymentRequest> shaped;
+        if (request.deploymentShape() == null) {
+            shaped = Uni.createFrom().item(request);
+        } else if (explicitShape) {
+            shaped = Uni.createFrom().deferred(() -> shapes.resolve(caller, "deploymentShape",
+                    request.deploymentShape(), model))
+                    .map(shape -> DeploymentSettings.applyShape(request, shape, withoutSpeculation));
+        } else {
+            shaped = Uni.createFrom().deferred(() -> shapes.resolve(caller, "deploymentShape",
+                    request.deploymentShape(), model))
+                    .map(shape -> DeploymentSettings.keepOrLeaveShape(request, shape))
+                    .onFailure(InvalidArgumentException.class)
+                    .recoverWithItem(() -> DeploymentSettings.withoutShape(request));
+        }
+        return shaped.chain(r -> r.draftModel() == null
+                ? Uni.createFrom().item(() -> DeploymentSettings.check(r, model, null))
+                : models.findByName(r.draftModel())
+                        .onItem().ifNull().failWith(() -> InvalidArgumentException.field("draftModel",
+                                "model '" + r.draftModel() + "' does not exist"))
+                        .map(draft -> DeploymentSettings.check(r, model, draft)));
+    }
+
+    private static DeploymentSpec spec(DeploymentEntity e, DeploymentSettings.Settled settled) {
+        return DeploymentMapper.spec(e, settled.model().profile(),
+                settled.draft() == null ? null : settled.draft().profile());
+    }
+
+    /** The profiles of a stored deployment's base and draft models. */
+    private record Profiles(ModelProfile model, ModelProfile draft) {
+
+        DeploymentSpec spec(DeploymentEntity e) {
+            return DeploymentMapper.spec(e, model, draft);
+        }
+    }
+
+    /** Reads a stored deployment's models; one gone since is a FAILED_PRECONDITION. */
+    private Uni<Profiles> profiles(DeploymentEntity e) {
+        return models.findByName(ModelName.parse("baseModel", e.baseModel))
+                .onItem().ifNull().failWith(() -> new FailedPreconditionException("MODEL_NOT_FOUND",
+                        "the base model '" + e.baseModel + "' of deployment '" + e.name() + "' no longer exists"))
+                .chain(model -> e.draftModel == null
+                        ? Uni.createFrom().item(new Profiles(model.profile(), null))
+                        : models.findByName(ModelName.parse("draftModel", e.draftModel))
+                                .onItem().ifNull().failWith(() -> new FailedPreconditionException(
+                                        "DRAFT_MODEL_NOT_FOUND", "the draft model '" + e.draftModel
+                                                + "' of deployment '" + e.name() + "' no longer exists"))
+                                .map(draft -> new Profiles(model.profile(), draft.profile())));
     }
 
     /** A deployment and its entity tag, which changes whenever its spec does. */
@@ -164,13 +264,16 @@ public class DeploymentService {
                     return models.findByName(request.baseModel())
                             .onItem().ifNull().failWith(() -> new FailedPreconditionException("MODEL_NOT_FOUND",
                                     "the base model '" + entity.baseModel + "' no longer exists"))
-                            .chain(model -> applyUpdate(entity, request, model));
+                            .chain(model -> settle(caller, request, model, DeploymentPatch.newShape(body, paths),
+                                    false))
+                            .chain(settled -> applyUpdate(entity, settled));
                 })
                 .map(Tagged::of);
     }
 
-    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentRequest request, ModelEntity model) {
-        HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model);
+    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled) {
+        DeploymentRequest request = settled.request();
+        HardwareSizing.Hardware hw = HardwareSizing.resolve(request, settled.model(), settled.draft());
         DeploymentEntity wanted = new DeploymentEntity();
         wanted.accountId = e.accountId;
         wanted.deploymentId = e.deploymentId;
@@ -178,7 +281,7 @@ public class DeploymentService {
         wanted.acceleratorCount = hw.count();
         wanted.minReplicaCount = request.minReplicaCount();
         wanted.placement = e.placement;
-        return capacityChecks(wanted, e).chain(() -> applyUpdate(e, request, model, hw));
+        return capacityChecks(wanted, e).chain(() -> applyUpdate(e, settled, hw));
     }
 
     /**
@@ -194,8 +297,10 @@ public class DeploymentService {
                         wanted.minReplicaCount, wanted.placement, self));
     }
 
-    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentRequest request, ModelEntity model,
+    private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled,
             HardwareSizing.Hardware hw) {
+        DeploymentRequest request = settled.request();
+        String options = servingOptions(e);
         boolean newHardware = !hw.type().name().equals(e.acceleratorType) || hw.count() != e.acceleratorCount
                 || !hw.precision().name().equals(e.precision);
         e.displayName = request.displayName() == null ? e.deploymentId : request.displayName();
@@ -203,6 +308,8 @@ public class DeploymentService {
         e.acceleratorType = hw.type().name();
         e.acceleratorCount = hw.count();
         e.precision = hw.precision().name();
+        applyServing(e, request);
+        newHardware |= !servingOptions(e).equals(options);
         applyScaling(e, request);
         e.generation++;
         e.updateTime = now();
@@ -210,12 +317,45 @@ public class DeploymentService {
             e.state = UPDATING;
             e.statusCode = "OK";
             e.statusMessage = "replacing replicas with " + e.acceleratorCount + " x " + e.acceleratorType + " at "
-                    + e.precision;
+                    + e.precision + (servingOptions(e).isEmpty() ? "" : " (" + servingOptions(e) + ")");
         }
         LOG.infof("Deployment %s updated to generation %d%s", e.name(), e.generation,
-                newHardware ? " with new hardware" : "");
+                newHardware ? " with new hardware or serving options" : "");
         return outbox.add(EventTypes.DEPLOYMENT_UPDATED, e.name().toString(),
-                new DeploymentUpdated(DeploymentMapper.spec(e, model.profile()))).replaceWith(e);
+                new DeploymentUpdated(spec(e, settled))).replaceWith(e);
+    }
+
+    /**
+     * What a replica's server is started with beyond its hardware, as {@link DeploymentSpec#servingOptions()} says
+     * it: a change replaces the replicas, like new hardware.
+     */
+    private static String servingOptions(DeploymentEntity e) {
+        StringBuilder s = new StringBuilder();
+        if (e.draftModel != null) {
+            s.append("draftModel=").append(e.draftModel).append(';');
+        }
+        if (e.draftTokenCount > 0) {
+            s.append("draftTokenCount=").append(e.draftTokenCount).append(';');
+        }
+        if (e.ngramSpeculationLength > 0) {
+            s.append("ngramSpeculationLength=").append(e.ngramSpeculationLength).append(';');
+        }
+        if (e.enableAddons) {
+            s.append("enableAddons=true;");
+        }
+        if (e.maxContextLength > 0) {
+            s.append("maxContextLength=").append(e.maxContextLength).append(';');
+        }
+        return s.toString();
+    }
+
+    private static void applyServing(DeploymentEntity e, DeploymentRequest request) {
+        e.deploymentShape = request.deploymentShape();
+        e.draftModel = request.draftModel() == null ? null : request.draftModel().toString();
+        e.draftTokenCount = request.draftTokenCount() == null ? 0 : request.draftTokenCount();
+        e.ngramSpeculationLength = request.ngramSpeculationLength() == null ? 0 : request.ngramSpeculationLength();
+        e.enableAddons = Boolean.TRUE.equals(request.enableAddons());
+        e.maxContextLength = request.maxContextLength() == null ? 0 : request.maxContextLength();
     }
 
     /** The entity tag of a deployment's spec: its generation, as a quoted HTTP entity tag. */
@@ -270,6 +410,71 @@ public class DeploymentService {
     }
 
     /**
+     * Sets the deployment's desired replica count now ({@code :scale}): the scheduler applies it from the
+     * {@code deployment.scale.requested} event at once; the autoscaler may move it again later by its rules (down
+     * after {@code scaleDownWindow} without the load for it, to zero after {@code scaleToZeroWindow} without
+     * traffic). The count must lie within the deployment's replica bounds, so zero only with minReplicaCount 0.
+     * GPU quotas are not checked here: replicas beyond them wait in PENDING_SCHEDULING and the status says why.
+     */
+    @WithTransaction
+    public Uni<Void> scale(Caller caller, DeploymentName name, ScaleDeploymentRequest body) {
+        caller.requireWrite(name.account());
+        if (body == null || body.replicaCount() == null) {
+            throw InvalidArgumentException.field("replicaCount", "is required: the number of replicas wanted now");
+        }
+        int replicas = body.replicaCount();
+        if (replicas < 0) {
+            throw InvalidArgumentException.field("replicaCount", "must not be negative, got " + replicas);
+        }
+        return deployments.findByNameForUpdate(name)
+                .onItem().ifNull().failWith(() -> notFound(name))
+                .chain(entity -> {
+                    if (entity.softDeleted()) {
+                        return Uni.createFrom().failure(new FailedPreconditionException("DELETED",
+                                "deployment '" + name + "' is deleted; undelete it before scaling it"));
+                    }
+                    if (replicas > entity.maxReplicaCount) {
+                        return Uni.createFrom().failure(InvalidArgumentException.field("replicaCount",
+                                "must be at most maxReplicaCount (" + entity.maxReplicaCount + "), got " + replicas
+                                        + "; raise maxReplicaCount first"));
+                    }
+                    if (replicas < entity.minReplicaCount) {
+                        return Uni.createFrom().failure(InvalidArgumentException.field("replicaCount",
+                                "must be at least minReplicaCount (" + entity.minReplicaCount + "), got " + replicas
+                                        + (replicas == 0 ? "; scaling to zero needs minReplicaCount 0" : "")));
+                    }
+                    return profiles(entity).chain(profiles -> {
+                        Instant now = now();
+                        entity.scaleSequence++;
+                        entity.updateTime = now;
+                        LOG.infof("Deployment %s: %d replica(s) requested (scale request %d)", name, replicas,
+                                entity.scaleSequence);
+                        return outbox.add(EventTypes.DEPLOYMENT_SCALE_REQUESTED, name.toString(),
+                                new DeploymentScaleRequested(profiles.spec(entity), replicas, entity.scaleSequence,
+                                        now));
+                    });
+                });
+    }
+
+    /**
+     * Removes for good up to {@code limit} soft-deleted deployments whose {@code purgeTime} has passed, each with a
+     * {@code deployment.deleted} event whose purgeTime equals its deleteTime, as a hard delete sends. Yields how many
+     * it purged. Rows are locked, so two control planes never purge one twice.
+     */
+    @WithTransaction
+    public Uni<Integer> purgeExpired(int limit) {
+        Instant now = now();
+        return deployments.purgeDue(now, limit).chain(due -> Multi.createFrom().iterable(due)
+                .onItem().transformToUniAndConcatenate(entity -> {
+                    LOG.infof("Deployment %s purged: its purgeTime %s has passed", entity.name(), entity.purgeTime);
+                    return purge(entity, "purged: deleted at " + entity.deleteTime + ", restorable until "
+                            + entity.purgeTime);
+                })
+                .collect().last()
+                .replaceWith(due.size()));
+    }
+
+    /**
      * Restores a soft-deleted deployment with the same uid, as if just created: {@code CREATING}, a new generation,
      * and a {@code deployment.undeleted} event carrying its spec so the scheduler starts replicas again.
      */
@@ -283,16 +488,11 @@ public class DeploymentService {
                         return Uni.createFrom().failure(new FailedPreconditionException("NOT_DELETED",
                                 "deployment '" + name + "' is not deleted (state " + entity.state + ")"));
                     }
-                    return models.findByName(ModelName.parse("baseModel", entity.baseModel))
-                            .onItem().ifNull().failWith(() -> new FailedPreconditionException("MODEL_NOT_FOUND",
-                                    "the base model '" + entity.baseModel + "' of deployment '" + name
-                                            + "' no longer exists"))
-                            .chain(model -> {
-                                restore(entity);
-                                return outbox.add(EventTypes.DEPLOYMENT_UNDELETED, name.toString(),
-                                        new DeploymentUndeleted(DeploymentMapper.spec(entity, model.profile())))
-                                        .replaceWith(entity);
-                            });
+                    return profiles(entity).chain(profiles -> {
+                        restore(entity);
+                        return outbox.add(EventTypes.DEPLOYMENT_UNDELETED, name.toString(),
+                                new DeploymentUndeleted(profiles.spec(entity))).replaceWith(entity);
+                    });
                 })
                 .map(DeploymentMapper::toApi);
     }
@@ -416,8 +616,10 @@ public class DeploymentService {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private DeploymentEntity newEntity(DeploymentName name, DeploymentRequest request, ModelEntity model) {
-        HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model);
+    private DeploymentEntity newEntity(DeploymentName name, DeploymentSettings.Settled settled) {
+        DeploymentRequest request = settled.request();
+        ModelEntity model = settled.model();
+        HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model, settled.draft());
         Instant now = clock.instant();
         DeploymentEntity e = new DeploymentEntity();
         e.accountId = name.account();
@@ -431,6 +633,7 @@ public class DeploymentService {
         e.acceleratorCount = hw.count();
         e.precision = hw.precision().name();
         e.placement = request.placement();
+        applyServing(e, request);
         applyScaling(e, request);
         e.state = CREATING;
         e.statusCode = "OK";

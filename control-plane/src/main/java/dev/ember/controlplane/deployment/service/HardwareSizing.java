@@ -8,13 +8,14 @@ import dev.ember.common.hardware.Precision;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 
 /**
- * Chooses and checks the hardware of a replica: the weights at the serving precision must leave at least
- * {@value #KV_CACHE_SHARE} of GPU memory for the KV cache.
+ * Chooses and checks the hardware of a replica: the weights at the serving precision (with a draft model's, for
+ * speculative decoding) must leave at least {@value #KV_CACHE_SHARE} of GPU memory for the KV cache. Deployment
+ * shapes size their hardware with the same rule ({@link #fits}).
  */
-final class HardwareSizing {
+public final class HardwareSizing {
 
-    static final List<Integer> COUNTS = List.of(1, 2, 4, 8);
-    static final double KV_CACHE_SHARE = 0.2;
+    public static final List<Integer> COUNTS = List.of(1, 2, 4, 8);
+    public static final double KV_CACHE_SHARE = 0.2;
     private static final List<AcceleratorType> PREFERRED = List.of(AcceleratorType.NVIDIA_H100_80GB,
             AcceleratorType.NVIDIA_H200_141GB, AcceleratorType.NVIDIA_B200_180GB);
 
@@ -24,11 +25,13 @@ final class HardwareSizing {
     private HardwareSizing() {
     }
 
-    static Hardware resolve(DeploymentRequest request, ModelEntity model) {
+    /** {@code draft}: the draft model of speculative decoding, or null; its weights share the GPUs, at the same precision. */
+    static Hardware resolve(DeploymentRequest request, ModelEntity model, ModelEntity draft) {
         Precision precision = request.precision() != null
                 ? request.precision()
                 : Precision.find(model.defaultPrecision).orElse(Precision.FP16);
-        long weights = precision.weightBytes(model.parameterCount);
+        long weights = precision.weightBytes(model.parameterCount)
+                + (draft == null ? 0 : precision.weightBytes(draft.parameterCount));
         if (request.acceleratorType() == null) {
             for (AcceleratorType type : PREFERRED) {
                 if (request.acceleratorCount() != null
@@ -67,12 +70,23 @@ final class HardwareSizing {
         return hw;
     }
 
-    private static int smallestCount(long weights, AcceleratorType type) {
-        return COUNTS.stream().filter(c -> fits(weights, type, c)).findFirst().orElse(-1);
+    /** The fewest GPUs of {@code type} (1, 2, 4 or 8) that fit {@code weights}, or -1 when 8 do not. */
+    public static int smallestCount(long weights, AcceleratorType type) {
+        return smallestCount(weights, type, KV_CACHE_SHARE);
     }
 
-    private static boolean fits(long weights, AcceleratorType type, int count) {
-        return weights <= (1 - KV_CACHE_SHARE) * type.memoryBytes() * count;
+    /** The fewest GPUs of {@code type} that hold {@code weights} and leave {@code kvShare} of their memory free. */
+    public static int smallestCount(long weights, AcceleratorType type, double kvShare) {
+        return COUNTS.stream().filter(c -> fits(weights, type, c, kvShare)).findFirst().orElse(-1);
+    }
+
+    /** The fit rule: the weights take at most {@code 1 - KV_CACHE_SHARE} of the replica's GPU memory. */
+    public static boolean fits(long weights, AcceleratorType type, int count) {
+        return fits(weights, type, count, KV_CACHE_SHARE);
+    }
+
+    public static boolean fits(long weights, AcceleratorType type, int count, double kvShare) {
+        return weights <= (1 - kvShare) * type.memoryBytes() * count;
     }
 
     private static long gb(long bytes) {
