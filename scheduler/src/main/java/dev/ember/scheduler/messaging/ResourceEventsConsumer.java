@@ -43,6 +43,7 @@ public class ResourceEventsConsumer {
                 .or(() -> event.dataAs(EventTypes.QUOTA_UPDATED).map(quotas::updated))
                 .or(() -> event.dataAs(EventTypes.DEPLOYMENT_DELETED).map(specs::deleted))
                 .or(() -> event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).map(specs::undeleted))
+                .or(() -> event.dataAs(EventTypes.DEPLOYMENT_SCALE_REQUESTED).map(specs::scaleRequested))
                 .map(handled -> handled.invoke(reconciler::trigger))
                 .orElseGet(() -> Uni.createFrom().voidItem()));
     }

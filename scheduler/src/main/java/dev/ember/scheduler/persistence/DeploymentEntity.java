@@ -93,6 +93,21 @@ public class DeploymentEntity {
     @Column(name = "scaling_reason")
     public String scalingReason;
 
+    /** What replicas are started with beyond their hardware ({@code DeploymentSpec.servingOptions()}). */
+    @Column(name = "serving_options")
+    public String servingOptions;
+
+    /** The number of the newest :scale request applied; older or redelivered ones change nothing. */
+    @Column(name = "scale_sequence")
+    public long scaleSequence;
+
+    /**
+     * When a :scale request set zero replicas; null otherwise. Until a request arrives after it, the deployment counts
+     * as idle, so the autoscaler does not bring it back for traffic from before the request.
+     */
+    @Column(name = "manual_zero_at")
+    public Instant manualZeroAt;
+
     /** Deleted in the control plane: no replicas, no autoscaling. */
     public boolean deleted;
 

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.AutoscalingPolicy;
 import dev.ember.common.event.DeploymentDeleted;
+import dev.ember.common.event.DeploymentScaleRequested;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.DeploymentUndeleted;
 import dev.ember.common.event.EventCodec;
@@ -57,7 +58,7 @@ public class DeploymentSpecs {
 
     /**
      * Applies a newer spec of a live deployment. New bounds and policy apply from the next tick (desired is clamped
-     * to the new bounds); new hardware (model, accelerator, precision) starts a rolling replacement. An event for
+     * to the new bounds); new hardware (model, accelerator, precision) or serving options start a rolling replacement. An event for
      * another uid, or not newer than what is stored, changes nothing.
      */
     @WithTransaction
@@ -66,26 +67,74 @@ public class DeploymentSpecs {
             if (d == null || !d.uid.equals(spec.uid()) || d.deleted || spec.generation() <= d.generation) {
                 return;
             }
-            boolean newHardware = !d.baseModel.equals(spec.baseModel())
-                    || !d.acceleratorType.equals(spec.acceleratorType())
-                    || d.acceleratorCount != spec.acceleratorCount()
-                    || !Objects.equals(d.precision, spec.precision());
+            applyNewer(d, spec, clock.instant());
+        })).replaceWithVoid();
+    }
+
+    /**
+     * A newer spec of a live deployment: new hardware or serving options (speculative decoding, addons, context
+     * length) start a rolling replacement; desired replicas are clamped to the new bounds.
+     */
+    private static void applyNewer(DeploymentEntity d, DeploymentSpec spec, Instant now) {
+        boolean newHardware = !d.baseModel.equals(spec.baseModel())
+                || !d.acceleratorType.equals(spec.acceleratorType())
+                || d.acceleratorCount != spec.acceleratorCount()
+                || !Objects.equals(d.precision, spec.precision())
+                || !Objects.equals(d.servingOptions == null ? "" : d.servingOptions, spec.servingOptions());
+        applySpec(d, spec, now);
+        if (newHardware) {
+            d.replicaGeneration = spec.generation();
+            LOG.infof("Deployment %s: generation %d runs %d x %s (%s%s); replacing replicas one at a time",
+                    d.name, d.generation, d.acceleratorCount, d.acceleratorType, d.precision,
+                    d.servingOptions.isEmpty() ? "" : ", " + d.servingOptions);
+        }
+        int clamped = Math.max(Math.min(d.desiredReplicas, d.maxReplicas), d.desiredReplicas == 0
+                ? 0
+                : d.minReplicas);
+        if (clamped != d.desiredReplicas) {
+            d.scalingReason = "replica bounds changed to " + d.minReplicas + ".." + d.maxReplicas;
+            d.desiredReplicas = clamped;
+        }
+        d.aboveSince = null;
+        d.belowSince = null;
+    }
+
+    /**
+     * A user's :scale request: desired replicas become its count at once (within the bounds of the newest spec it
+     * carries), and the autoscaler goes on from there by its rules. A count above zero counts as traffic, like a
+     * wake-up, so an idle deployment is not scaled straight back to zero; zero makes it idle until a request arrives.
+     * A request for another uid, for a deleted deployment, or not newer than the last one applied changes nothing.
+     */
+    @WithTransaction
+    public Uni<Void> scaleRequested(DeploymentScaleRequested request) {
+        DeploymentSpec spec = request.deployment();
+        return lock.acquire().chain(() -> deployments.findById(spec.name()).invoke(d -> {
+            if (d == null || !d.uid.equals(spec.uid()) || d.deleted || request.sequence() <= d.scaleSequence) {
+                return;
+            }
             Instant now = clock.instant();
-            applySpec(d, spec, now);
-            if (newHardware) {
-                d.replicaGeneration = spec.generation();
-                LOG.infof("Deployment %s: generation %d runs %d x %s (%s); replacing replicas one at a time",
-                        d.name, d.generation, d.acceleratorCount, d.acceleratorType, d.precision);
+            if (spec.generation() > d.generation) {
+                applyNewer(d, spec, now);
             }
-            int clamped = Math.max(Math.min(d.desiredReplicas, d.maxReplicas), d.desiredReplicas == 0
-                    ? 0
-                    : d.minReplicas);
-            if (clamped != d.desiredReplicas) {
-                d.scalingReason = "replica bounds changed to " + d.minReplicas + ".." + d.maxReplicas;
-                d.desiredReplicas = clamped;
-            }
+            int wanted = Math.max(d.minReplicas, Math.min(d.maxReplicas, request.replicaCount()));
+            d.scaleSequence = request.sequence();
             d.aboveSince = null;
             d.belowSince = null;
+            if (wanted == 0) {
+                d.manualZeroAt = now;
+            } else {
+                d.manualZeroAt = null;
+                if (d.lastRequestTime == null || d.lastRequestTime.isBefore(now)) {
+                    d.lastRequestTime = now;
+                }
+            }
+            if (wanted != d.desiredReplicas) {
+                LOG.infof("Deployment %s: %d -> %d replica(s): scale request %d", d.name, d.desiredReplicas, wanted,
+                        request.sequence());
+                d.desiredReplicas = wanted;
+            }
+            d.scalingReason = "scaled to " + wanted + " replica(s) by request";
+            d.updateTime = now;
         })).replaceWithVoid();
     }
 
@@ -143,6 +192,7 @@ public class DeploymentSpecs {
         d.belowSince = null;
         d.deleted = false;
         d.deletionRequestedAt = null;
+        d.manualZeroAt = null;
         d.scalingReason = "";
         if (d.lastStatus == null) {
             d.lastStatus = "";
@@ -154,8 +204,11 @@ public class DeploymentSpecs {
         d.generation = spec.generation();
         d.baseModel = spec.baseModel();
         d.precision = spec.precision();
-        d.weightBytes = Precision.find(spec.precision()).orElse(Precision.FP16)
-                .weightBytes(spec.model().parameterCount());
+        // A draft model's weights are downloaded and loaded with the base model's, at the same precision.
+        Precision precision = Precision.find(spec.precision()).orElse(Precision.FP16);
+        d.weightBytes = precision.weightBytes(spec.model().parameterCount())
+                + (spec.draftModel() == null ? 0 : precision.weightBytes(spec.draftModel().parameterCount()));
+        d.servingOptions = spec.servingOptions();
         d.acceleratorType = spec.acceleratorType();
         d.acceleratorCount = spec.acceleratorCount();
         AutoscalingPolicy policy = spec.policy();

@@ -268,9 +268,16 @@ public class Reconciler {
             return;
         }
         requestDeletionWhenIdle(d, now, writes);
-        Autoscaler.State before = new Autoscaler.State(d.desiredReplicas, d.lastRequestTime, d.aboveSince,
+        // Scaled to zero by request: traffic from before the request does not count, one after it does (and ends it).
+        if (d.manualZeroAt != null && d.lastRequestTime != null && d.lastRequestTime.isAfter(d.manualZeroAt)) {
+            d.manualZeroAt = null;
+        }
+        Instant lastRequest = d.manualZeroAt != null ? null : d.lastRequestTime;
+        Autoscaler.State before = new Autoscaler.State(d.desiredReplicas, lastRequest, d.aboveSince,
                 d.belowSince);
-        Autoscaler.Decision decision = autoscaler.decide(policy(d), before, load, now);
+        Autoscaler.Decision decision = autoscaler.decide(policy(d), before, d.manualZeroAt != null
+                ? Autoscaler.Load.NONE
+                : load, now);
         d.aboveSince = decision.state().aboveSince();
         d.belowSince = decision.state().belowSince();
         if (decision.changed(before)) {
