@@ -52,12 +52,15 @@ public final class PerformanceModel {
         this.weightBytes = model.parameterCount() * precision.bytesPerParameter();
         this.kvBytesPerToken = 2.0 * model.layers() * model.kvHeads() * model.headDim() * kvElementBytes(precision);
         double usable = accelerator.memoryBytes() * (double) acceleratorCount * EngineConstants.USABLE_MEMORY_FRACTION;
-        this.kvCapacityTokens = (long) Math.floor((usable - weightBytes) / kvBytesPerToken);
+        // A draft model's weights live on the same GPUs, so they come out of the KV cache.
+        double draftBytes = speculative == null ? 0 : speculative.draftWeightBytes();
+        this.kvCapacityTokens = (long) Math.floor((usable - weightBytes - draftBytes) / kvBytesPerToken);
         if (kvCapacityTokens <= 0) {
             throw new ModelDoesNotFitException(String.format(
-                    "%s at %s needs %.1f GB for its weights, but %d x %s has only %.1f GB usable: no room for a KV"
+                    "%s at %s needs %.1f GB for its weights%s, but %d x %s has only %.1f GB usable: no room for a KV"
                             + " cache. Use more GPUs, a larger accelerator or a smaller precision.",
-                    model.name(), precision, weightBytes / 1e9, acceleratorCount, accelerator, usable / 1e9));
+                    model.name(), precision, (weightBytes + draftBytes) / 1e9,
+                    draftBytes > 0 ? " and its draft model's" : "", acceleratorCount, accelerator, usable / 1e9));
         }
         double gpus = effectiveGpus(acceleratorCount);
         this.bytesPerSecond = accelerator.hbmBytesPerSecond() * gpus * EngineConstants.BANDWIDTH_EFFICIENCY;
@@ -150,7 +153,7 @@ public final class PerformanceModel {
                 + 4.0 * model.layers() * model.hiddenSize() * attentionPairs;
         double seconds = Math.max(bytes / bytesPerSecond, flops / flopsPerSecond) + stepOverheadSeconds;
         if (speculative != null && decodeSequences > 0) {
-            seconds += speculative.draftTokens() * EngineConstants.DRAFT_TOKEN_COST
+            seconds += speculative.draftTokens() * speculative.draftTokenCost()
                     * (weightBytesRead(decodeSequences) + decodeContextTokens * kvBytesPerToken) / bytesPerSecond;
         }
         return seconds;

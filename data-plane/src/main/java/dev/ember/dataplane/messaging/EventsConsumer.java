@@ -40,6 +40,10 @@ public class EventsConsumer {
     private Uni<Void> apply(Event<?> event) {
         event.dataAs(EventTypes.API_KEY_CREATED).ifPresent(keys::created);
         event.dataAs(EventTypes.DEPLOYMENT_CREATED).ifPresent(e -> routing.deployment(e.deployment()));
+        // Every event that carries a spec: on the compacted topic the newest one may be the only one left of a
+        // deployment, so each must be applied.
+        event.dataAs(EventTypes.DEPLOYMENT_UPDATED).ifPresent(e -> routing.deployment(e.deployment()));
+        event.dataAs(EventTypes.DEPLOYMENT_SCALE_REQUESTED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
         event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);

@@ -84,10 +84,13 @@ public class ChatService {
         for (String text : texts) {
             promptTokens += Tokenizer.count(text) + Tokenizer.PER_MESSAGE;
         }
-        int context = deployment.model().contextLength();
+        int context = deployment.contextLength();
         if (promptTokens >= context) {
             throw new EmberException(ErrorCode.INVALID_ARGUMENT, "context_length_exceeded", "the prompt is "
-                    + promptTokens + " tokens long, more than the model's context length of " + context);
+                    + promptTokens + " tokens long, more than " + (deployment.maxContextLength() > 0
+                            ? "the deployment's maxContextLength of "
+                            : "the model's context length of ")
+                    + context);
         }
         int requested = request.maxCompletionTokens() != null
                 ? request.maxCompletionTokens()

@@ -15,6 +15,7 @@ import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.hardware.Precision;
 import dev.ember.dataplane.engine.PerformanceModel;
 import dev.ember.dataplane.engine.ReplicaEngine;
+import dev.ember.dataplane.engine.SpeculativeDecoding;
 
 /**
  * Deployments and their replicas as the events describe them. Level-based: each replica keeps its newest state (by
@@ -54,10 +55,10 @@ public class RoutingTable {
             if (e == null) {
                 synchronized (this) {
                     if (engine == null) {
+                        Precision precision = Precision.find(deployment.precision()).orElse(Precision.FP16);
                         engine = new ReplicaEngine(new PerformanceModel(deployment.model(),
                                 AcceleratorType.find(state.acceleratorType()).orElseThrow(),
-                                state.acceleratorCount(), Precision.find(deployment.precision())
-                                        .orElse(Precision.FP16)));
+                                state.acceleratorCount(), precision, SpeculativeDecoding.of(deployment, precision)));
                     }
                     e = engine;
                 }
