@@ -21,11 +21,13 @@ import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.UsageReported;
 import dev.ember.dataplane.engine.ModelDoesNotFitException;
 import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 import dev.ember.dataplane.routing.RoutingTable;
@@ -53,10 +55,13 @@ public class ChatService {
     @Inject
     Clock clock;
 
+    @Inject
+    UsageReporter usage;
+
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
     public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
             ReplicaEngine engine, int promptTokens,
-            TextGenerator.Generation generation, String id, long created) {
+            TextGenerator.Generation generation, String id, long created, UsageReporter.Key usageKey) {
 
         public boolean streaming() {
             return Boolean.TRUE.equals(request.stream());
@@ -112,7 +117,9 @@ public class ChatService {
                 : ThreadLocalRandom.current().nextLong();
         return new Prepared(request, deployment.name(), replica, engine, promptTokens,
                 TextGenerator.generate(seed, maxTokens),
-                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
+                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
+                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
+                        UsageReported.DEDICATED_DEPLOYMENT));
     }
 
     /** A whole reply, and how long its first token took on the simulated replica. */
@@ -138,6 +145,7 @@ public class ChatService {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
             tracked.finish(tokens.size());
+            usage.record(p.usageKey(), p.promptTokens(), tokens.size());
         }
     }
 
@@ -151,7 +159,7 @@ public class ChatService {
 
     /** The reply as server-sent events, written when the response is. */
     public StreamingOutput stream(Prepared p) {
-        return new ChatStream(p, json, load);
+        return new ChatStream(p, json, load, usage);
     }
 
     /** Checks the request and returns the text of each message. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.messaging.UsageReporter;
 
 /**
  * Writes a prepared reply as server-sent events: a first chunk with the role, one chunk per token, a last chunk
@@ -20,11 +21,13 @@ final class ChatStream implements StreamingOutput {
     private final ChatService.Prepared prepared;
     private final ObjectMapper json;
     private final LoadReporter load;
+    private final UsageReporter usage;
 
-    ChatStream(ChatService.Prepared prepared, ObjectMapper json, LoadReporter load) {
+    ChatStream(ChatService.Prepared prepared, ObjectMapper json, LoadReporter load, UsageReporter usage) {
         this.prepared = prepared;
         this.json = json;
         this.load = load;
+        this.usage = usage;
     }
 
     @Override
@@ -53,6 +56,8 @@ final class ChatStream implements StreamingOutput {
             throw new IOException(e);
         } finally {
             tracked.finish(sent);
+            // A stream the client left early is billed for the tokens it was sent.
+            usage.record(prepared.usageKey(), prepared.promptTokens(), sent);
         }
     }
 
