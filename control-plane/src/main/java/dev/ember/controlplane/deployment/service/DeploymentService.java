@@ -346,7 +346,7 @@ public class DeploymentService {
                 entity.statusMessage = report.message() == null ? "" : report.message();
                 nextState(entity, report);
             }
-            entity.updateTime = clock.instant();
+            entity.updateTime = now();
         }).replaceWithVoid();
     }
 
@@ -418,7 +418,7 @@ public class DeploymentService {
 
     private DeploymentEntity newEntity(DeploymentName name, DeploymentRequest request, ModelEntity model) {
         HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model);
-        Instant now = clock.instant();
+        Instant now = now();
         DeploymentEntity e = new DeploymentEntity();
         e.accountId = name.account();
         e.deploymentId = name.deployment();
