@@ -26,6 +26,7 @@ import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 import dev.ember.dataplane.routing.RoutingTable;
@@ -53,6 +54,9 @@ public class ChatService {
     @Inject
     Clock clock;
 
+    @Inject
+    InferenceMetrics metrics;
+
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
     public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
             ReplicaEngine engine, int promptTokens,
@@ -64,6 +68,11 @@ public class ChatService {
 
         String finishReason() {
             return generation.finished() ? "stop" : "length";
+        }
+
+        /** Starts the serving metrics of this request, labelled with the deployment's model, not the request's. */
+        InferenceMetrics.Request timing(InferenceMetrics metrics) {
+            return metrics.start(engine.model().model().name(), deployment);
         }
 
         ChatCompletion.Usage usage() {
@@ -123,12 +132,17 @@ public class ChatService {
     public Completed complete(Prepared p) {
         List<String> tokens = p.generation().tokens();
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
+        InferenceMetrics.Request timing = p.timing(metrics);
+        String finished = null;
         try (AutoCloseable inFlight = p.replica().acquire();
                 Pacing pacing = new Pacing(p.engine(), p.promptTokens(), tokens.size())) {
             Duration ttft = pacing.firstToken();
+            timing.firstToken();
             for (int i = 1; i < tokens.size(); i++) {
                 pacing.nextToken();
+                timing.nextToken();
             }
+            finished = p.finishReason();
             ChatCompletion completion = new ChatCompletion(p.id(), "chat.completion", p.created(),
                     p.request().model(), List.of(new ChatCompletion.Choice(0,
                             new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
@@ -138,6 +152,7 @@ public class ChatService {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
             tracked.finish(tokens.size());
+            timing.finish(p.promptTokens(), tokens.size(), finished);
         }
     }
 
@@ -151,7 +166,7 @@ public class ChatService {
 
     /** The reply as server-sent events, written when the response is. */
     public StreamingOutput stream(Prepared p) {
-        return new ChatStream(p, json, load);
+        return new ChatStream(p, json, load, metrics);
     }
 
     /** Checks the request and returns the text of each message. */
