@@ -68,4 +68,9 @@ public record TraceContext(String traceparent, String tracestate) {
     public static String traceId(String traceparent) {
         return Span.fromContext(new TraceContext(traceparent, null).toContext()).getSpanContext().getTraceId();
     }
+
+    /** The 16 hex digit id of the span that a {@code traceparent} names as the parent. */
+    public static String spanId(String traceparent) {
+        return Span.fromContext(new TraceContext(traceparent, null).toContext()).getSpanContext().getSpanId();
+    }
 }

@@ -35,7 +35,8 @@ import dev.ember.common.reactive.SingleFlight;
 public class OutboxRelay {
 
     public static final String CHANNEL = "ember-outbox";
-    private static final long ADVISORY_LOCK = 0x656d626572L; // "ember"
+    /** Held by the relay that drains; tests hold it to stall the relay. */
+    public static final long ADVISORY_LOCK = 0x656d626572L; // "ember"
 
     @Inject
     Vertx vertx;
