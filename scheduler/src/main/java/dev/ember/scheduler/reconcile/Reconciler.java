@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +41,7 @@ import dev.ember.common.outbox.Outbox;
 import dev.ember.common.reactive.SingleFlight;
 import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.metrics.SchedulerMetrics;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.NodeEntity;
@@ -87,6 +89,9 @@ public class Reconciler {
     @Inject
     Vertx vertx;
 
+    @Inject
+    SchedulerMetrics metrics;
+
     private static final TypeReference<Map<String, Double>> LOAD_TARGETS = new TypeReference<>() {
     };
 
@@ -116,12 +121,17 @@ public class Reconciler {
 
     /** One reconciliation of every deployment, in one transaction. */
     public Uni<Void> reconcile() {
+        Timer.Sample tick = metrics.tickStarted();
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
-                        ? Uni.createFrom().voidItem()
+                        ? Uni.createFrom().item("skipped")
                         : deployments.listAll().chain(ds -> nodes.listAll().chain(ns -> replicas.listLive()
                                 .chain(rs -> loads.listAll()
-                                        .chain(ls -> apply(ds, new Placer(ns, rs), rs, ls)))))));
+                                        .chain(ls -> apply(ds, new Placer(ns, rs), rs, ls)))))
+                                .replaceWith("applied")))
+                .onItemOrFailure().invoke((outcome, failure) -> metrics.tickEnded(tick,
+                        failure == null ? outcome : "failed"))
+                .replaceWithVoid();
     }
 
     private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live,
@@ -147,6 +157,9 @@ public class Reconciler {
             }
             status(d, rs, now, writes);
         }
+        List<ReplicaEntity> all = new ArrayList<>(live);
+        all.addAll(created);
+        metrics.observe(ds, all, placer.capacity());
         return Multi.createFrom().iterable(created)
                 .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
                 .collect().last()
