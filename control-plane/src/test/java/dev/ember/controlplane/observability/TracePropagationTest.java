@@ -66,6 +66,8 @@ class TracePropagationTest {
                         assertThat(s.getName()).isEqualTo("POST /v1/accounts/{account}/deployments");
                         assertThat(s.getParentSpanContext().isValid()).isFalse();
                     });
+            assertThat(trace).as("the request's database calls, in its trace")
+                    .anySatisfy(s -> assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT));
             assertThat(trace).as("the relay's publish, later, in the same trace")
                     .anySatisfy(s -> {
                         assertThat(s.getKind()).isEqualTo(SpanKind.PRODUCER);

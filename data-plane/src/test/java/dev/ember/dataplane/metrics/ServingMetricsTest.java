@@ -180,8 +180,13 @@ class ServingMetricsTest {
     }
 
     @Test
-    void kafkaConsumerLagIsExposed() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape().samples())
-                .anySatisfy(s -> assertThat(s.name()).startsWith("kafka_consumer_fetch_manager_records_lag")));
+    void kafkaConsumerLagIsExposedForEveryConsumedChannel() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            PrometheusText metrics = scrape();
+            for (String channel : new String[]{"ember-resources", "ember-replicas"}) {
+                assertThat(metrics.find("kafka_consumer_fetch_manager_records_lag_max", "client_id",
+                        "kafka-consumer-" + channel)).as(channel).hasSize(1);
+            }
+        });
     }
 }
