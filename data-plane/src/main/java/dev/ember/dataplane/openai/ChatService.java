@@ -28,6 +28,7 @@ import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 import dev.ember.dataplane.routing.RoutingTable;
@@ -58,6 +59,9 @@ public class ChatService {
     @Inject
     UsageReporter usage;
 
+    @Inject
+    InferenceMetrics metrics;
+
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
     public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
             ReplicaEngine engine, int promptTokens,
@@ -69,6 +73,11 @@ public class ChatService {
 
         String finishReason() {
             return generation.finished() ? "stop" : "length";
+        }
+
+        /** Starts the serving metrics of this request, labelled with the deployment's model, not the request's. */
+        InferenceMetrics.Request timing(InferenceMetrics metrics) {
+            return metrics.start(engine.model().model().name(), deployment);
         }
 
         ChatCompletion.Usage usage() {
@@ -130,12 +139,17 @@ public class ChatService {
     public Completed complete(Prepared p) {
         List<String> tokens = p.generation().tokens();
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
+        InferenceMetrics.Request timing = p.timing(metrics);
+        String finished = null;
         try (AutoCloseable inFlight = p.replica().acquire();
                 Pacing pacing = new Pacing(p.engine(), p.promptTokens(), tokens.size())) {
             Duration ttft = pacing.firstToken();
+            timing.firstToken();
             for (int i = 1; i < tokens.size(); i++) {
                 pacing.nextToken();
+                timing.nextToken();
             }
+            finished = p.finishReason();
             ChatCompletion completion = new ChatCompletion(p.id(), "chat.completion", p.created(),
                     p.request().model(), List.of(new ChatCompletion.Choice(0,
                             new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
@@ -145,6 +159,7 @@ public class ChatService {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
             tracked.finish(tokens.size());
+            timing.finish(p.promptTokens(), tokens.size(), finished);
             usage.record(p.usageKey(), p.promptTokens(), tokens.size());
         }
     }
@@ -159,7 +174,7 @@ public class ChatService {
 
     /** The reply as server-sent events, written when the response is. */
     public StreamingOutput stream(Prepared p) {
-        return new ChatStream(p, json, load, usage);
+        return new ChatStream(p, json, load, usage, metrics);
     }
 
     /** Checks the request and returns the text of each message. */

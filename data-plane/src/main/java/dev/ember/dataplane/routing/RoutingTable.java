@@ -2,6 +2,7 @@ package dev.ember.dataplane.routing;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,11 @@ public class RoutingTable {
             return e;
         }
 
+        /** The engine when a request has made it; empty before the first request (nothing runs then). */
+        public Optional<ReplicaEngine> startedEngine() {
+            return Optional.ofNullable(engine);
+        }
+
         /** Counts a request until the returned handle is closed. */
         public AutoCloseable acquire() {
             outstanding.incrementAndGet();
@@ -108,6 +114,11 @@ public class RoutingTable {
 
     public Collection<DeploymentSpec> deployments() {
         return deployments.values();
+    }
+
+    /** Every replica known and not terminated, in any state. */
+    public List<Replica> replicas() {
+        return replicas.values().stream().flatMap(r -> r.values().stream()).toList();
     }
 
     /** The ready replica of the deployment with the fewest requests in flight. */
