@@ -18,6 +18,10 @@ public final class EventTypes {
             AccountCreated.class);
     public static final EventType<ApiKeyCreated> API_KEY_CREATED = of("apikey.created.v1", Topics.RESOURCES,
             ApiKeyCreated.class);
+    public static final EventType<ApiKeyRevoked> API_KEY_REVOKED = of("apikey.revoked.v1", Topics.RESOURCES,
+            ApiKeyRevoked.class);
+    public static final EventType<UserDeleted> USER_DELETED = of("user.deleted.v1", Topics.RESOURCES,
+            UserDeleted.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
             Topics.RESOURCES, DeploymentCreated.class);
     public static final EventType<DeploymentUpdated> DEPLOYMENT_UPDATED = of("deployment.updated.v1",
@@ -44,7 +48,8 @@ public final class EventTypes {
             Topics.LOAD, WakeUpRequested.class);
 
     private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, QUOTA_UPDATED,
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, API_KEY_REVOKED, USER_DELETED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED,
+                    QUOTA_UPDATED,
                     DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
                     DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
                     LOAD_REPORTED,

@@ -1,6 +1,5 @@
 package dev.ember.controlplane.auth;
 
-import java.time.Clock;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -9,25 +8,26 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.auth.ApiKeys;
+import dev.ember.common.error.EmberException;
 import dev.ember.common.error.UnauthenticatedException;
-import dev.ember.controlplane.apikey.persistence.ApiKeyRepository;
+import dev.ember.controlplane.apikey.service.ApiKeyService;
+import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.error.ErrorMappers;
 
-/** Every {@code /v1} request carries {@code Authorization: Bearer <api key>}; the key's hash names the caller. */
+/**
+ * Every {@code /v1} request carries {@code Authorization: Bearer <api key>}; the key's hash names the caller. An
+ * unknown, revoked or expired key is refused with 401 and a reason saying which.
+ */
 public class ApiKeyAuthentication {
 
     @Inject
-    ApiKeyRepository keys;
+    ApiKeyService keys;
 
     @Inject
     CurrentCaller current;
-
-    @Inject
-    Clock clock;
 
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
@@ -39,13 +39,14 @@ public class ApiKeyAuthentication {
             return Uni.createFrom().item(ErrorMappers.respond(new UnauthenticatedException("MISSING_API_KEY",
                     "missing API key: send 'Authorization: Bearer <key>'")));
         }
-        return Panache.withSession(() -> keys.findByHash(ApiKeys.hash(key.get()))).map(found -> {
-            if (found == null || (found.expireTime != null && !found.expireTime.isAfter(clock.instant()))) {
-                return ErrorMappers.respond(new UnauthenticatedException("INVALID_API_KEY",
-                        "the API key is not valid (unknown, revoked or expired)"));
-            }
-            current.set(new Caller(found.accountId, found.userId, found.role, found.platformAdmin));
-            return null;
-        });
+        return keys.authenticate(key.get())
+                .map(caller -> {
+                    current.set(caller);
+                    return (Response) null;
+                })
+                .onFailure(f -> EmberExceptions.unwrap(f) != null).recoverWithItem(f -> {
+                    EmberException e = EmberExceptions.unwrap(f);
+                    return ErrorMappers.respond(e);
+                });
     }
 }
