@@ -20,6 +20,7 @@ public final class EventTypes {
             ApiKeyCreated.class);
     public static final EventType<ApiKeyRevoked> API_KEY_REVOKED = of("apikey.revoked.v1", Topics.RESOURCES,
             ApiKeyRevoked.class);
+    public static final EventType<ApiKeyUsed> API_KEY_USED = of("apikey.used.v1", Topics.USAGE, ApiKeyUsed.class);
     public static final EventType<UserDeleted> USER_DELETED = of("user.deleted.v1", Topics.RESOURCES,
             UserDeleted.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
@@ -48,8 +49,8 @@ public final class EventTypes {
             Topics.LOAD, WakeUpRequested.class);
 
     private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, API_KEY_REVOKED, USER_DELETED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED,
-                    QUOTA_UPDATED,
+            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, QUOTA_UPDATED,
+                    API_KEY_REVOKED, API_KEY_USED, USER_DELETED,
                     DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
                     DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
                     LOAD_REPORTED,

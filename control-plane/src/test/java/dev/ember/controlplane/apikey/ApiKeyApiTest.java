@@ -9,6 +9,7 @@ import static dev.ember.controlplane.Platform.createUser;
 import static dev.ember.controlplane.Platform.kafka;
 import static dev.ember.controlplane.Platform.userWithKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -42,6 +43,7 @@ import io.restassured.path.json.JsonPath;
 import dev.ember.common.auth.ApiKeys;
 import dev.ember.common.event.ApiKeyCreated;
 import dev.ember.common.event.ApiKeyRevoked;
+import dev.ember.common.event.ApiKeyUsed;
 import dev.ember.common.event.Event;
 import dev.ember.common.event.EventCodec;
 import dev.ember.common.event.EventTypes;
@@ -181,6 +183,38 @@ class ApiKeyApiTest {
         as(secret).get(USERS + "/ripley").then().statusCode(200);
         Instant later = Instant.parse(as(admin).get(key).then().statusCode(200).extract().path("lastUsed"));
         assertThat(later).isAfterOrEqualTo(first.plus(Duration.ofSeconds(61)));
+    }
+
+    @Test
+    void usesTheDataPlaneReportsMoveLastUsedForwardNeverBack() {
+        createUser(ACCOUNT, "hudson", "inference-user");
+        String keyId = as(admin).body("{\"apiKey\": {}}").post(USERS + "/hudson/apiKeys")
+                .then().statusCode(200).extract().path("keyId");
+        String name = "accounts/cyberdyne/users/hudson/apiKeys/" + keyId;
+        String key = USERS + "/hudson/apiKeys/" + keyId;
+        Instant used = TestClock.CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
+
+        kafka().publish(EventTypes.API_KEY_USED, name, new ApiKeyUsed(name, used));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(admin).get(key).then().statusCode(200)
+                .body("lastUsed", equalTo(used.toString())));
+
+        // An older report, or one from the same minute (another data plane), changes nothing.
+        kafka().publish(EventTypes.API_KEY_USED, name, new ApiKeyUsed(name, used.minusSeconds(600)));
+        kafka().publish(EventTypes.API_KEY_USED, name, new ApiKeyUsed(name, used.plusSeconds(20)));
+        // A report on another key, sent with the same record key so it is read after those two: once it shows,
+        // they have been applied.
+        String markerId = as(admin).body("{\"apiKey\": {}}").post(USERS + "/hudson/apiKeys")
+                .then().statusCode(200).extract().path("keyId");
+        String marker = "accounts/cyberdyne/users/hudson/apiKeys/" + markerId;
+        kafka().publish(EventTypes.API_KEY_USED, name, new ApiKeyUsed(marker, used));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(admin).get(USERS + "/hudson/apiKeys/"
+                + markerId).then().statusCode(200).body("lastUsed", equalTo(used.toString())));
+        as(admin).get(key).then().statusCode(200).body("lastUsed", equalTo(used.toString()));
+
+        Instant later = used.plusSeconds(90);
+        kafka().publish(EventTypes.API_KEY_USED, name, new ApiKeyUsed(name, later));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(admin).get(key).then().statusCode(200)
+                .body("lastUsed", equalTo(later.toString())));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.ember.common.auth.ApiKeys;
 import dev.ember.common.error.UnauthenticatedException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.dataplane.messaging.CatchUp;
+import dev.ember.dataplane.messaging.KeyUsageReporter;
 import dev.ember.dataplane.routing.KeyCache;
 
 /**
@@ -24,6 +25,9 @@ public class InferenceAuth {
 
     @Inject
     CatchUp catchUp;
+
+    @Inject
+    KeyUsageReporter usage;
 
     @Inject
     Clock clock;
@@ -42,6 +46,7 @@ public class InferenceAuth {
         if (found.expireTime() != null && !found.expireTime().isAfter(clock.instant())) {
             throw new UnauthenticatedException("API_KEY_EXPIRED", "the API key expired at " + found.expireTime());
         }
+        usage.used(found.name());
         return found;
     }
 
