@@ -20,6 +20,11 @@ public final class EventTypes {
             AccountCreated.class);
     public static final EventType<ApiKeyCreated> API_KEY_CREATED = of("apikey.created.v1", Topics.RESOURCES,
             ApiKeyCreated.class);
+    public static final EventType<ApiKeyRevoked> API_KEY_REVOKED = of("apikey.revoked.v1", Topics.RESOURCES,
+            ApiKeyRevoked.class);
+    public static final EventType<ApiKeyUsed> API_KEY_USED = of("apikey.used.v1", Topics.USAGE, ApiKeyUsed.class);
+    public static final EventType<UserDeleted> USER_DELETED = of("user.deleted.v1", Topics.RESOURCES,
+            UserDeleted.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
             Topics.RESOURCES, DeploymentCreated.class);
     public static final EventType<DeploymentUpdated> DEPLOYMENT_UPDATED = of("deployment.updated.v1",

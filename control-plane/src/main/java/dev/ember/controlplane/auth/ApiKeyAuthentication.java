@@ -8,7 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.ember.common.error.UnauthenticatedException;
+import dev.ember.common.error.EmberException;
+import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.error.ErrorMappers;
 
 /** Every {@code /v1} request carries {@code Authorization: Bearer <api key>}; the key's hash names the caller. */
@@ -30,7 +31,9 @@ public class ApiKeyAuthentication {
                     current.set(caller);
                     return (Response) null;
                 })
-                .onFailure(UnauthenticatedException.class)
-                .recoverWithItem(e -> ErrorMappers.respond((UnauthenticatedException) e));
+                .onFailure(f -> EmberExceptions.unwrap(f) != null).recoverWithItem(f -> {
+                    EmberException e = EmberExceptions.unwrap(f);
+                    return ErrorMappers.respond(e);
+                });
     }
 }

@@ -39,6 +39,8 @@ public class EventsConsumer {
 
     private Uni<Void> apply(Event<?> event) {
         event.dataAs(EventTypes.API_KEY_CREATED).ifPresent(keys::created);
+        event.dataAs(EventTypes.API_KEY_REVOKED).ifPresent(keys::revoked);
+        event.dataAs(EventTypes.USER_DELETED).ifPresent(keys::userDeleted);
         event.dataAs(EventTypes.DEPLOYMENT_CREATED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
