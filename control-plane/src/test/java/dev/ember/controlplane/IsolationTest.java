@@ -21,7 +21,8 @@ import io.restassured.specification.RequestSpecification;
 import dev.ember.testsupport.EmberInfraResource;
 
 /**
- * Two accounts. Whatever a key of one does to the other's resources (accounts, users, keys, deployments), it gets
+ * Two accounts. Whatever a key of one does to the other's resources (accounts, users, keys, deployments, quotas,
+ * usage), it gets
  * the 404 it would get for an account that does not exist, word for word, and nothing changes: another account's
  * resources are not merely forbidden, they are invisible.
  */
@@ -67,7 +68,13 @@ class IsolationTest {
                     .patch("/v1/accounts/" + acc + "/deployments/b-llama")),
             new Attempt("delete a deployment", (r, acc) -> r.delete("/v1/accounts/" + acc + "/deployments/b-llama")),
             new Attempt("undelete a deployment", (r, acc) -> r
-                    .post("/v1/accounts/" + acc + "/deployments/b-deleted:undelete")));
+                    .post("/v1/accounts/" + acc + "/deployments/b-deleted:undelete")),
+            new Attempt("list quotas", (r, acc) -> r.get("/v1/accounts/" + acc + "/quotas")),
+            new Attempt("get a quota", (r, acc) -> r.get("/v1/accounts/" + acc + "/quotas/h100-us-iowa-1")),
+            new Attempt("update a quota", (r, acc) -> r.body("{\"value\": \"0\"}")
+                    .patch("/v1/accounts/" + acc + "/quotas/h100-us-iowa-1")),
+            new Attempt("read usage", (r, acc) -> r.get("/v1/accounts/" + acc + "/billingUsage"
+                    + "?startTime=2026-11-01T00:00:00Z&endTime=2026-11-02T00:00:00Z")));
 
     /** Once per class, in @BeforeEach where the test port is known. */
     @BeforeEach

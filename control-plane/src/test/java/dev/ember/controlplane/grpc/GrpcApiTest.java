@@ -29,6 +29,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
+import dev.ember.controlplane.Platform;
 import dev.ember.controlplane.quota.QuotaApiTest;
 import dev.ember.proto.v1.AccountsGrpc;
 import dev.ember.proto.v1.AutoscalingPolicy;
@@ -188,6 +189,24 @@ class GrpcApiTest {
                 .getDefaultInstance()).getRegionsList()).hasSize(6);
         assertThat(withKey(AccountsGrpc.newBlockingStub(channel), KEY).getAccount(GetAccountRequest.newBuilder()
                 .setName("accounts/acme").build()).getState()).isEqualTo("READY");
+    }
+
+    @Test
+    void anotherAccountsDeploymentsAreNotFoundOverGrpcToo() {
+        deployments().createDeployment(CreateDeploymentRequest.newBuilder().setParent("accounts/acme")
+                .setDeploymentId("acme-only").setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B)).build());
+        Platform.createAccount("grpc-other");
+        String otherKey = Platform.userWithKey("grpc-other", "admin2", "admin");
+        DeploymentsGrpc.DeploymentsBlockingStub other = withKey(DeploymentsGrpc.newBlockingStub(channel), otherKey);
+
+        StatusRuntimeException get = catchStatus(() -> other.getDeployment(GetDeploymentRequest.newBuilder()
+                .setName("accounts/acme/deployments/acme-only").build()));
+        assertThat(get.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        StatusRuntimeException list = catchStatus(() -> other.listDeployments(ListDeploymentsRequest.newBuilder()
+                .setParent("accounts/acme").build()));
+        assertThat(list.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(other.listDeployments(ListDeploymentsRequest.newBuilder().setParent("accounts/grpc-other")
+                .build()).getDeploymentsList()).isEmpty();
     }
 
     static StatusRuntimeException catchStatus(Runnable call) {
