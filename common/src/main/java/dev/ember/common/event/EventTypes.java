@@ -43,12 +43,24 @@ public final class EventTypes {
     public static final EventType<WakeUpRequested> WAKE_UP_REQUESTED = of("deployment.wakeup.requested.v1",
             Topics.LOAD, WakeUpRequested.class);
 
+    public static final EventType<ModelCreated> MODEL_CREATED = of("model.created.v1", Topics.RESOURCES,
+            ModelCreated.class);
+    public static final EventType<ModelUpdated> MODEL_UPDATED = of("model.updated.v1", Topics.RESOURCES,
+            ModelUpdated.class);
+    public static final EventType<ModelDeleted> MODEL_DELETED = of("model.deleted.v1", Topics.RESOURCES,
+            ModelDeleted.class);
+    public static final EventType<DeployedModelUpdated> DEPLOYED_MODEL_UPDATED = of("deployedmodel.updated.v1",
+            Topics.RESOURCES, DeployedModelUpdated.class);
+    public static final EventType<DeployedModelDeleted> DEPLOYED_MODEL_DELETED = of("deployedmodel.deleted.v1",
+            Topics.RESOURCES, DeployedModelDeleted.class);
+
     private static final Map<String, EventType<?>> BY_TYPE = List
             .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, QUOTA_UPDATED,
                     DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
                     DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
                     LOAD_REPORTED,
-                    WAKE_UP_REQUESTED)
+                    WAKE_UP_REQUESTED,
+                    MODEL_CREATED, MODEL_UPDATED, MODEL_DELETED, DEPLOYED_MODEL_UPDATED, DEPLOYED_MODEL_DELETED)
             .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 
     private EventTypes() {
