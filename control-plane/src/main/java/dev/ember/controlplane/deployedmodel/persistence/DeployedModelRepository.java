@@ -51,20 +51,22 @@ public class DeployedModelRepository implements PanacheRepositoryBase<DeployedMo
     }
 
     /**
-     * What the reconciler has to look at, locked until its transaction ends: deployed
-     * models still DEPLOYING, UNDEPLOYING ones due to go ({@code unloadedBefore}), and DEPLOYED ones whose deployment
-     * is no longer there with the same uid or was deleted.
+     * What the reconciler has to change, locked until its transaction ends: DEPLOYING ones whose deployment now
+     * serves (READY or UPDATING), UNDEPLOYING ones due to go ({@code unloadedBefore}), and the others whose deployment
+     * is no longer there with the same uid or was deleted. Every row returned changes, so a batch never stalls on rows
+     * that keep waiting.
      */
-    public Uni<List<DeployedModelEntity>> needingWork(Instant unloadedBefore, int limit) {
-        return find("""
-                from DeployedModelEntity m where m.state = :deploying
-                 or (m.state = :undeploying and m.updateTime <= :unloadedBefore)
-                 or (m.state = :deployed and not exists (from DeploymentEntity d where d.accountId = m.accountId
-                     and d.deploymentId = m.deploymentId and d.uid = m.deploymentUid and d.deleteTime is null))
-                 order by m.updateTime""",
+    public Uni<List<DeployedModelEntity>> needingWork(Instant unloadedBefore, List<String> serving, int limit) {
+        String sameDeployment = "from DeploymentEntity d where d.accountId = m.accountId and d.deploymentId = "
+                + "m.deploymentId and d.uid = m.deploymentUid and d.deleteTime is null";
+        return find("from DeployedModelEntity m where (m.state = :deploying and exists (" + sameDeployment
+                + " and d.state in :serving))"
+                + " or (m.state = :undeploying and m.updateTime <= :unloadedBefore)"
+                + " or (m.state <> :undeploying and not exists (" + sameDeployment + "))"
+                + " order by m.updateTime, m.deployedModelId",
                 Parameters.with("deploying", DeployedModelEntity.DEPLOYING)
                         .and("undeploying", DeployedModelEntity.UNDEPLOYING)
-                        .and("deployed", DeployedModelEntity.DEPLOYED)
+                        .and("serving", serving)
                         .and("unloadedBefore", unloadedBefore))
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .page(0, limit).list();

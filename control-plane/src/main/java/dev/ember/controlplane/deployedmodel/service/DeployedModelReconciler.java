@@ -73,7 +73,8 @@ public class DeployedModelReconciler {
                         .createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")", Boolean.class)
                         .getSingleResult())
                 .chain(locked -> locked
-                        ? deployedModels.needingWork(clock.instant().minus(config.unloadTime()), BATCH)
+                        ? deployedModels.needingWork(clock.instant().minus(config.unloadTime()),
+                                DeployedModelService.SERVING, BATCH)
                         : Uni.createFrom().item(List.<DeployedModelEntity>of()))
                 .chain(rows -> Multi.createFrom().iterable(rows)
                         .onItem().transformToUniAndConcatenate(this::reconcile)

@@ -259,10 +259,11 @@ public class DeployedModelService {
         return addonOf(entity).chain(addon -> changed(entity, addon));
     }
 
-    /** Whether a deployment is serving, so an addon loaded onto it is usable. */
+    /** The deployment states in which its replicas serve, so an addon loaded onto it is usable. */
+    static final List<String> SERVING = List.of(DeploymentService.READY, DeploymentService.UPDATING);
+
     static boolean serving(DeploymentEntity d) {
-        return !d.softDeleted()
-                && (DeploymentService.READY.equals(d.state) || DeploymentService.UPDATING.equals(d.state));
+        return !d.softDeleted() && SERVING.contains(d.state);
     }
 
     private Request validate(String account, String deployedModelId, DeployedModel body, boolean replaceMergedAddon) {
