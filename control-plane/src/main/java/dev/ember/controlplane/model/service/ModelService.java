@@ -115,7 +115,7 @@ public class ModelService {
                 .chain(model -> baseModelType(model)
                         .chain(baseType -> files.ofModel(name)
                                 .chain(declared -> deployedModels.ofModel(name).map(loaded -> ModelMapper.toApi(
-                                        model, baseType, model.isAddon() ? null : fileNames(model, declared),
+                                        model, baseType, model.isAddon() ? null : fileNames(declared),
                                         loaded.isEmpty() ? null : loaded.stream().map(ModelService::ref).toList())))));
     }
 
@@ -323,7 +323,7 @@ public class ModelService {
                 .map(base -> base == null ? null : base.modelType);
     }
 
-    private static List<String> fileNames(ModelEntity model, List<ModelFileEntity> declared) {
+    private static List<String> fileNames(List<ModelFileEntity> declared) {
         return declared.isEmpty() ? null : declared.stream().map(f -> f.filename).toList();
     }
 
