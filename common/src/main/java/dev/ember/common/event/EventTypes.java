@@ -53,6 +53,17 @@ public final class EventTypes {
     public static final EventType<UsageReported> USAGE_REPORTED = of("usage.reported.v1", Topics.USAGE,
             UsageReported.class);
 
+    public static final EventType<ModelCreated> MODEL_CREATED = of("model.created.v1", Topics.RESOURCES,
+            ModelCreated.class);
+    public static final EventType<ModelUpdated> MODEL_UPDATED = of("model.updated.v1", Topics.RESOURCES,
+            ModelUpdated.class);
+    public static final EventType<ModelDeleted> MODEL_DELETED = of("model.deleted.v1", Topics.RESOURCES,
+            ModelDeleted.class);
+    public static final EventType<DeployedModelUpdated> DEPLOYED_MODEL_UPDATED = of("deployedmodel.updated.v1",
+            Topics.RESOURCES, DeployedModelUpdated.class);
+    public static final EventType<DeployedModelDeleted> DEPLOYED_MODEL_DELETED = of("deployedmodel.deleted.v1",
+            Topics.RESOURCES, DeployedModelDeleted.class);
+
     /**
      * Every type declared here, found by reflection so a new one cannot be left out; in a holder, so it is built once
      * every constant is set, wherever in the class it is declared.

@@ -45,6 +45,9 @@ public class EventsConsumer {
         event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
         event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);
+        event.dataAs(EventTypes.DEPLOYED_MODEL_UPDATED).ifPresent(e -> routing.deployedModel(e.deployedModel()));
+        event.dataAs(EventTypes.DEPLOYED_MODEL_DELETED).ifPresent(e -> routing.deployedModelDeleted(e.name(),
+                e.uid()));
         return Uni.createFrom().voidItem();
     }
 }

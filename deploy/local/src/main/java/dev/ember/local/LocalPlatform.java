@@ -123,6 +123,7 @@ public final class LocalPlatform {
                 if (module.equals(CONTROL_PLANE)) {
                     serviceEnv.put("EMBER_BOOTSTRAP_ACCOUNT_ID", identity.accountId());
                     serviceEnv.put("EMBER_BOOTSTRAP_API_KEY", identity.apiKey());
+                    serviceEnv.put("EMBER_BLOB_ROOT", home.resolve("blobs").toString());
                 }
                 if (module.equals(DATA_PLANE)) {
                     serviceEnv.put("EMBER_CONTROL_PLANE_URL", "http://" + urlHost + ":" + ports.get(CONTROL_PLANE));

@@ -43,6 +43,7 @@ import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
+import dev.ember.controlplane.model.service.ModelService;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.region.service.RegionService;
 
@@ -73,6 +74,9 @@ public class DeploymentService {
     ModelRepository models;
 
     @Inject
+    ModelService modelService;
+
+    @Inject
     Outbox outbox;
 
     @Inject
@@ -92,9 +96,8 @@ public class DeploymentService {
         DeploymentRequest request = DeploymentRequest.validate(body);
         return accounts.findById(account)
                 .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> models.findByName(request.baseModel()))
-                .onItem().ifNull().failWith(() -> InvalidArgumentException.field("baseModel",
-                        "model '" + request.baseModel() + "' does not exist"))
+                // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
+                .chain(() -> modelService.deployableBaseModel(account, request.baseModel(), "baseModel"))
                 .chain(model -> deployments.findByName(name)
                         .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                         .replaceWith(model))
