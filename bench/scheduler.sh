@@ -2,7 +2,8 @@
 # The scheduler's hot paths on synthetic fleets, no database (see SchedulerBench):
 #   placement decisions per second over NODES nodes (goal >= 10,000/s at 5,000 nodes),
 #   the reconciler's in-memory tick for DEPLOYMENTS deployments (goal <= 100 ms at 10,000).
-# Usage: bench/scheduler.sh [NODES] [DEPLOYMENTS] [ROUNDS]   (defaults 5000 10000 20)
+#   and the same tick with its database reads and commit (TickWithDatabaseBench, embedded PostgreSQL).
+# Usage: bench/scheduler.sh [NODES] [DEPLOYMENTS] [ROUNDS]   (defaults 5000 10000 20; NO_DB=1 skips the last)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,4 +13,11 @@ cd "$REPO"
   -Dmdep.includeScope=test
 # The reactor's own classes come first, ahead of any older ember-common jar in the local repository.
 CP="scheduler/target/test-classes:scheduler/target/classes:common/target/classes:$(cat scheduler/target/bench.classpath)"
-exec java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" dev.ember.scheduler.reconcile.SchedulerBench "${1:-5000}" "${2:-10000}" "${3:-20}"
+java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
+  dev.ember.scheduler.reconcile.SchedulerBench "${1:-5000}" "${2:-10000}" "${3:-20}"
+
+# The whole tick with its database reads and commit, on a real (embedded) PostgreSQL: skip with NO_DB=1.
+if [[ "${NO_DB:-}" != "1" ]]; then
+  ./mvnw -B -ntp -pl scheduler -am verify -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest=TickWithDatabaseBench -Dbench.deployments="${2:-10000}" 2>&1 | grep -A1 "reconciler tick with the database"
+fi

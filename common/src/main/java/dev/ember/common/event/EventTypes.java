@@ -1,6 +1,8 @@
 package dev.ember.common.event;
 
-import java.util.List;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,6 +20,11 @@ public final class EventTypes {
             AccountCreated.class);
     public static final EventType<ApiKeyCreated> API_KEY_CREATED = of("apikey.created.v1", Topics.RESOURCES,
             ApiKeyCreated.class);
+    public static final EventType<ApiKeyRevoked> API_KEY_REVOKED = of("apikey.revoked.v1", Topics.RESOURCES,
+            ApiKeyRevoked.class);
+    public static final EventType<ApiKeyUsed> API_KEY_USED = of("apikey.used.v1", Topics.USAGE, ApiKeyUsed.class);
+    public static final EventType<UserDeleted> USER_DELETED = of("user.deleted.v1", Topics.RESOURCES,
+            UserDeleted.class);
     public static final EventType<DeploymentCreated> DEPLOYMENT_CREATED = of("deployment.created.v1",
             Topics.RESOURCES, DeploymentCreated.class);
     public static final EventType<DeploymentUpdated> DEPLOYMENT_UPDATED = of("deployment.updated.v1",
@@ -45,19 +52,45 @@ public final class EventTypes {
     public static final EventType<WakeUpRequested> WAKE_UP_REQUESTED = of("deployment.wakeup.requested.v1",
             Topics.LOAD, WakeUpRequested.class);
 
-    private static final Map<String, EventType<?>> BY_TYPE = List
-            .of(ACCOUNT_CREATED, API_KEY_CREATED, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, QUOTA_UPDATED,
-                    DEPLOYMENT_DELETED, DEPLOYMENT_UNDELETED,
-                    DEPLOYMENT_DELETION_REQUESTED, REPLICA_UPDATED, DEPLOYMENT_STATUS_REPORTED, CAPACITY_REPORTED,
-                    LOAD_REPORTED,
-                    WAKE_UP_REQUESTED, DEPLOYMENT_SCALE_REQUESTED)
-            .stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
+    public static final EventType<UsageReported> USAGE_REPORTED = of("usage.reported.v1", Topics.USAGE,
+            UsageReported.class);
+
+    public static final EventType<ModelCreated> MODEL_CREATED = of("model.created.v1", Topics.RESOURCES,
+            ModelCreated.class);
+    public static final EventType<ModelUpdated> MODEL_UPDATED = of("model.updated.v1", Topics.RESOURCES,
+            ModelUpdated.class);
+    public static final EventType<ModelDeleted> MODEL_DELETED = of("model.deleted.v1", Topics.RESOURCES,
+            ModelDeleted.class);
+    public static final EventType<DeployedModelUpdated> DEPLOYED_MODEL_UPDATED = of("deployedmodel.updated.v1",
+            Topics.RESOURCES, DeployedModelUpdated.class);
+    public static final EventType<DeployedModelDeleted> DEPLOYED_MODEL_DELETED = of("deployedmodel.deleted.v1",
+            Topics.RESOURCES, DeployedModelDeleted.class);
+
+    /**
+     * Every type declared here, found by reflection so a new one cannot be left out; in a holder, so it is built once
+     * every constant is set, wherever in the class it is declared.
+     */
+    private static final class Index {
+
+        static final Map<String, EventType<?>> BY_TYPE = Arrays.stream(EventTypes.class.getFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == EventType.class)
+                .map(EventTypes::constant)
+                .collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
+    }
 
     private EventTypes() {
     }
 
     public static Optional<EventType<?>> find(String type) {
-        return Optional.ofNullable(type).map(BY_TYPE::get);
+        return Optional.ofNullable(type).map(Index.BY_TYPE::get);
+    }
+
+    private static EventType<?> constant(Field field) {
+        try {
+            return (EventType<?>) field.get(null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static <T> EventType<T> of(String name, String topic, Class<T> payload) {

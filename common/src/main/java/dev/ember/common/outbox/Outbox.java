@@ -13,10 +13,12 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.EventCodec;
 import dev.ember.common.event.EventType;
+import dev.ember.common.observability.TraceContext;
 
 /**
  * Writes events to the outbox table. Call it inside the transaction that makes the change, so the event exists if
- * and only if the change committed; {@link OutboxRelay} publishes it within a poll interval.
+ * and only if the change committed; {@link OutboxRelay} publishes it within a poll interval. The trace context of
+ * the caller is stored with the event, so the published record continues the caller's trace.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "ember.outbox.enabled", stringValue = "true")
@@ -38,6 +40,10 @@ public class Outbox {
         event.source = "/" + source;
         event.time = clock.instant();
         event.payload = EventCodec.toJson(data);
+        TraceContext.current().ifPresent(trace -> {
+            event.traceparent = trace.traceparent();
+            event.tracestate = trace.tracestate();
+        });
         return event.persist().replaceWithVoid();
     }
 }

@@ -40,4 +40,10 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(nullable = false, columnDefinition = "text")
     public String payload;
+
+    /** W3C {@code traceparent} of the span that wrote the event; null when none was recording. */
+    public String traceparent;
+
+    /** W3C {@code tracestate} that came with {@link #traceparent}; usually null. */
+    public String tracestate;
 }

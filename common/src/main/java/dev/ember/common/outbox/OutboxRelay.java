@@ -18,9 +18,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.vertx.core.Vertx;
 
 import dev.ember.common.event.EventMessages;
+import dev.ember.common.observability.TraceContext;
 import dev.ember.common.reactive.SingleFlight;
 
 /**
@@ -33,7 +35,8 @@ import dev.ember.common.reactive.SingleFlight;
 public class OutboxRelay {
 
     public static final String CHANNEL = "ember-outbox";
-    private static final long ADVISORY_LOCK = 0x656d626572L; // "ember"
+    /** Held by the relay that drains; tests hold it to stall the relay. */
+    public static final long ADVISORY_LOCK = 0x656d626572L; // "ember"
 
     @Inject
     Vertx vertx;
@@ -86,7 +89,17 @@ public class OutboxRelay {
         return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
-    private static Message<byte[]> toMessage(OutboxEvent e) {
-        return EventMessages.message(e.eventId, e.topic, e.type, e.source, e.key, e.time, e.payload);
+    /**
+     * The event as a record. With a stored trace context, the connector's producer span (and the {@code traceparent}
+     * header it writes) continues the trace of the transaction that wrote the event, not the relay's timer.
+     */
+    static Message<byte[]> toMessage(OutboxEvent e) {
+        Message<byte[]> message = EventMessages.message(e.eventId, e.topic, e.type, e.source, e.key, e.time,
+                e.payload);
+        if (e.traceparent == null) {
+            return message;
+        }
+        return message.addMetadata(TracingMetadata.withCurrent(new TraceContext(e.traceparent, e.tracestate)
+                .toContext()));
     }
 }

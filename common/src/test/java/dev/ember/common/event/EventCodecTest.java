@@ -87,4 +87,18 @@ class EventCodecTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void everyDeclaredEventTypeIsKnownByItsName() throws IllegalAccessException {
+        int declared = 0;
+        for (java.lang.reflect.Field f : EventTypes.class.getFields()) {
+            if (f.getType() == EventType.class) {
+                EventType<?> type = (EventType<?>) f.get(null);
+                assertThat(EventTypes.find(type.type())).as(f.getName()).contains(type);
+                declared++;
+            }
+        }
+        assertThat(declared).isGreaterThanOrEqualTo(14);
+        assertThat(EventTypes.find("dev.ember.usage.reported.v1")).contains(EventTypes.USAGE_REPORTED);
+    }
 }

@@ -60,6 +60,11 @@ class ResourceNamesTest {
         ReplicaName replica = ReplicaName.parse("name", "accounts/acme/deployments/d1/replicas/r-1");
         assertThat(replica.deployment()).isEqualTo(new DeploymentName("acme", "d1"));
         assertThat(replica.toString()).isEqualTo("accounts/acme/deployments/d1/replicas/r-1");
+        assertThat(DeployedModelName.parse("model", "accounts/acme/deployedModels/my-lora-1"))
+                .isEqualTo(new DeployedModelName("acme", "my-lora-1"));
+        assertThatThrownBy(() -> DeployedModelName.parse("name", "accounts/acme/deployed_models/x"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("accounts/{account}/deployedModels/{deployedModel}");
     }
 
     @Test

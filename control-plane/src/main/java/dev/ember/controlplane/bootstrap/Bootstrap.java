@@ -81,8 +81,19 @@ public class Bootstrap {
         return accounts.ensure(account, account, "admin@localhost")
                 .chain(() -> users.findById(new UserEntity.Key(account, ADMIN_USER)))
                 .chain(user -> user != null ? Uni.createFrom().item(user) : users.persist(adminUser(account)))
-                .chain(() -> keys.find("keyHash", ApiKeys.hash(key)).firstResult())
-                .chain(existing -> existing != null ? Uni.createFrom().voidItem() : createKey(account, key));
+                .chain(() -> keys.findByHash(ApiKeys.hash(key)))
+                .chain(existing -> {
+                    if (existing == null) {
+                        return createKey(account, key);
+                    }
+                    if (existing.revoked()) {
+                        // A revocation is deliberate: it is not undone by a restart. A new key is a new setting.
+                        LOG.warnf("The bootstrap API key %s... was revoked at %s (%s); it stays revoked. Set "
+                                + "EMBER_BOOTSTRAP_API_KEY to a new key to get a platform-admin key again.",
+                                existing.prefix, existing.revokeTime, existing.revokeReason);
+                    }
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private UserEntity adminUser(String account) {
@@ -92,6 +103,7 @@ public class Bootstrap {
         u.role = Caller.ADMIN;
         u.displayName = "Administrator";
         u.createTime = clock.instant();
+        u.updateTime = u.createTime;
         return u;
     }
 

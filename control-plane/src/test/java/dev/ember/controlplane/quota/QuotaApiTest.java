@@ -32,7 +32,7 @@ import dev.ember.testsupport.EmberInfraResource;
 /** GPU quotas and regions, with the pools a scheduler reports (the default inventory's). */
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
-class QuotaApiTest {
+public class QuotaApiTest {
 
     /** The default inventory's pools: region -> type -> nodes of 8 GPUs. */
     static final Map<String, Map<String, Integer>> INVENTORY = Map.of(

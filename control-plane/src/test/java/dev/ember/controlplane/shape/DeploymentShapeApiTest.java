@@ -23,6 +23,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 
+import dev.ember.controlplane.Platform;
 import dev.ember.testsupport.EmberInfraResource;
 
 /** The catalog's deployment shapes and their versions, as seeded at start, through the REST API. */
@@ -147,6 +148,18 @@ public class DeploymentShapeApiTest {
             token = page.getString("nextPageToken");
         } while (token != null);
         assertThat(names).hasSizeGreaterThanOrEqualTo(CATALOG_SHAPES).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void catalogShapesArePublicOtherAccountsShapesAreNot() {
+        Platform.createAccount("shape-reader");
+        String key = Platform.userWithKey("shape-reader", "reader", "user");
+        Platform.as(key).get(SHAPES + "/llama-v3p1-8b-instruct-fast").then().statusCode(200);
+        Platform.as(key).get(SHAPES + "/-/versions").then().statusCode(200);
+        // Another account's shapes are invisible, as its other resources are (ADR 11).
+        Platform.assertNotFound(Platform.as(key).get("/v1/accounts/acme/deploymentShapes"));
+        Platform.as(key).get("/v1/accounts/shape-reader/deploymentShapes").then().statusCode(200)
+                .body("totalSize", equalTo(0));
     }
 
     @Test

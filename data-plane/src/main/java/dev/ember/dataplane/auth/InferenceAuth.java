@@ -10,9 +10,13 @@ import dev.ember.common.auth.ApiKeys;
 import dev.ember.common.error.UnauthenticatedException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.dataplane.messaging.CatchUp;
+import dev.ember.dataplane.messaging.KeyUsageReporter;
 import dev.ember.dataplane.routing.KeyCache;
 
-/** Checks a request's Bearer key against the key cache (hashes only). */
+/**
+ * Checks a request's Bearer key against the key cache (hashes only). A revoked or expired key is refused with 401
+ * and a code saying which ({@code API_KEY_REVOKED}, {@code API_KEY_EXPIRED}); any other, {@code invalid_api_key}.
+ */
 @ApplicationScoped
 public class InferenceAuth {
 
@@ -21,6 +25,9 @@ public class InferenceAuth {
 
     @Inject
     CatchUp catchUp;
+
+    @Inject
+    KeyUsageReporter usage;
 
     @Inject
     Clock clock;
@@ -32,11 +39,21 @@ public class InferenceAuth {
         }
         String key = ApiKeys.fromAuthorization(authorization).orElseThrow(() -> new UnauthenticatedException(
                 "invalid_api_key", "missing API key: send 'Authorization: Bearer <key>'"));
-        KeyCache.Key found = keys.find(ApiKeys.hash(key)).orElseThrow(() -> new UnauthenticatedException(
-                "invalid_api_key", "the API key is not valid (unknown, revoked or expired)"));
+        String hash = ApiKeys.hash(key);
+        KeyCache.Key found = keys.find(hash).orElseThrow(() -> keys.revocation(hash)
+                .map(InferenceAuth::revoked)
+                .orElseGet(() -> new UnauthenticatedException("invalid_api_key", "the API key is not valid")));
         if (found.expireTime() != null && !found.expireTime().isAfter(clock.instant())) {
-            throw new UnauthenticatedException("invalid_api_key", "the API key has expired");
+            throw new UnauthenticatedException("API_KEY_EXPIRED", "the API key expired at " + found.expireTime());
         }
+        usage.used(found.name());
         return found;
+    }
+
+    private static UnauthenticatedException revoked(KeyCache.Revocation r) {
+        return new UnauthenticatedException("API_KEY_REVOKED", "the API key " + (r.prefix() == null
+                ? ""
+                : r.prefix() + "... ") + "was revoked" + (r.revokeTime() == null ? "" : " at " + r.revokeTime())
+                + (r.reason() == null || r.reason().isEmpty() ? "" : ": " + r.reason()));
     }
 }

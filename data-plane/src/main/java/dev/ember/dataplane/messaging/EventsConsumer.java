@@ -39,6 +39,8 @@ public class EventsConsumer {
 
     private Uni<Void> apply(Event<?> event) {
         event.dataAs(EventTypes.API_KEY_CREATED).ifPresent(keys::created);
+        event.dataAs(EventTypes.API_KEY_REVOKED).ifPresent(keys::revoked);
+        event.dataAs(EventTypes.USER_DELETED).ifPresent(keys::userDeleted);
         event.dataAs(EventTypes.DEPLOYMENT_CREATED).ifPresent(e -> routing.deployment(e.deployment()));
         // Every event that carries a spec: on the compacted topic the newest one may be the only one left of a
         // deployment, so each must be applied.
@@ -47,6 +49,9 @@ public class EventsConsumer {
         event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
         event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);
+        event.dataAs(EventTypes.DEPLOYED_MODEL_UPDATED).ifPresent(e -> routing.deployedModel(e.deployedModel()));
+        event.dataAs(EventTypes.DEPLOYED_MODEL_DELETED).ifPresent(e -> routing.deployedModelDeleted(e.name(),
+                e.uid()));
         return Uni.createFrom().voidItem();
     }
 }

@@ -21,11 +21,14 @@ import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.UsageReported;
 import dev.ember.dataplane.engine.ModelDoesNotFitException;
 import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 import dev.ember.dataplane.routing.RoutingTable;
@@ -53,10 +56,16 @@ public class ChatService {
     @Inject
     Clock clock;
 
+    @Inject
+    UsageReporter usage;
+
+    @Inject
+    InferenceMetrics metrics;
+
     /** A validated request bound to the replica that will serve it, with its reply already drawn. */
     public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
             ReplicaEngine engine, int promptTokens,
-            TextGenerator.Generation generation, String id, long created) {
+            TextGenerator.Generation generation, String id, long created, UsageReporter.Key usageKey) {
 
         public boolean streaming() {
             return Boolean.TRUE.equals(request.stream());
@@ -64,6 +73,11 @@ public class ChatService {
 
         String finishReason() {
             return generation.finished() ? "stop" : "length";
+        }
+
+        /** Starts the serving metrics of this request, labelled with the deployment's model, not the request's. */
+        InferenceMetrics.Request timing(InferenceMetrics metrics) {
+            return metrics.start(engine.model().model().name(), deployment);
         }
 
         ChatCompletion.Usage usage() {
@@ -115,7 +129,9 @@ public class ChatService {
                 : ThreadLocalRandom.current().nextLong();
         return new Prepared(request, deployment.name(), replica, engine, promptTokens,
                 TextGenerator.generate(seed, maxTokens),
-                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
+                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
+                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
+                        UsageReported.DEDICATED_DEPLOYMENT));
     }
 
     /** A whole reply, and how long its first token took on the simulated replica. */
@@ -126,12 +142,17 @@ public class ChatService {
     public Completed complete(Prepared p) {
         List<String> tokens = p.generation().tokens();
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
+        InferenceMetrics.Request timing = p.timing(metrics);
+        String finished = null;
         try (AutoCloseable inFlight = p.replica().acquire();
                 Pacing pacing = new Pacing(p.engine(), p.promptTokens(), tokens.size())) {
             Duration ttft = pacing.firstToken();
+            timing.firstToken();
             for (int i = 1; i < tokens.size(); i++) {
                 pacing.nextToken();
+                timing.nextToken();
             }
+            finished = p.finishReason();
             ChatCompletion completion = new ChatCompletion(p.id(), "chat.completion", p.created(),
                     p.request().model(), List.of(new ChatCompletion.Choice(0,
                             new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
@@ -141,6 +162,8 @@ public class ChatService {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         } finally {
             tracked.finish(tokens.size());
+            timing.finish(p.promptTokens(), tokens.size(), finished);
+            usage.record(p.usageKey(), p.promptTokens(), tokens.size());
         }
     }
 
@@ -154,7 +177,7 @@ public class ChatService {
 
     /** The reply as server-sent events, written when the response is. */
     public StreamingOutput stream(Prepared p) {
-        return new ChatStream(p, json, load);
+        return new ChatStream(p, json, load, usage, metrics);
     }
 
     /** Checks the request and returns the text of each message. */

@@ -1,7 +1,9 @@
 package dev.ember.dataplane.openai;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,12 +14,16 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.ember.common.event.DeployedModelSpec;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.dataplane.auth.InferenceAuth;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.RoutingTable;
 
-/** {@code GET /inference/v1/models}: the deployments the caller's key can send requests to, as OpenAI models. */
+/**
+ * {@code GET /inference/v1/models}: the deployments the caller's key can send requests to, and the LoRA addons DEPLOYED
+ * on them (by model name, each once), as OpenAI models.
+ */
 @Path("/inference/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
@@ -37,12 +43,19 @@ public class ModelsResource {
     @GET
     public ModelList list(@HeaderParam("Authorization") String authorization) {
         KeyCache.Key caller = auth.authenticate(authorization);
-        List<Model> models = routing.deployments().stream()
+        List<Model> models = new ArrayList<>(routing.deployments().stream()
                 .filter(d -> DeploymentName.parse("name", d.name()).account().equals(caller.account()))
-                .sorted(Comparator.comparing(d -> d.name()))
                 .map(d -> new Model(d.name(), "model", d.createTime() == null ? 0 : d.createTime().getEpochSecond(),
                         caller.account()))
-                .toList();
+                .toList());
+        String own = "accounts/" + caller.account() + "/models/";
+        routing.deployedModels().stream()
+                .filter(d -> d.model().startsWith(own) && routing.loraDeployment(d.model(), null).isPresent())
+                .collect(Collectors.toMap(DeployedModelSpec::model, d -> d, (a, b) -> a))
+                .values()
+                .forEach(d -> models.add(new Model(d.model(), "model",
+                        d.createTime() == null ? 0 : d.createTime().getEpochSecond(), caller.account())));
+        models.sort(Comparator.comparing(Model::id));
         return new ModelList("list", models);
     }
 }

@@ -1,17 +1,24 @@
 package dev.ember.dataplane.routing;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.event.DeployedModelSpec;
 import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.name.DeployedModelName;
 import dev.ember.common.name.DeploymentName;
+import dev.ember.common.name.ModelName;
 
 /**
- * Turns a request's {@code model} into the deployment that serves it: {@code accounts/a/deployments/d}, or
- * {@code <model>#accounts/a/deployments/d}. A deployment of another account is reported as not found.
+ * Turns a request's {@code model} into the deployment that serves it: {@code accounts/a/deployments/d};
+ * {@code <model>#accounts/a/deployments/d}, where the model is the deployment's base model or a LoRA addon DEPLOYED on
+ * it; a LoRA addon's name {@code accounts/a/models/m} (its default deployment); or a deployed model's name
+ * {@code accounts/a/deployedModels/x}. Anything of another account is reported as not found.
  */
 @ApplicationScoped
 public class ModelResolver {
@@ -30,6 +37,16 @@ public class ModelResolver {
             base = model.substring(0, hash);
             deployment = model.substring(hash + 1);
         }
+        if (base == null && looksLike(model, "/models/")) {
+            return lora(model, null, caller)
+                    .orElseThrow(() -> notFound(model, " is not deployed: create a deployment of it, or load it "
+                            + "onto one (deployedModels) if it is a LoRA addon"));
+        }
+        if (base == null && looksLike(model, "/deployedModels/")) {
+            return deployedModel(model, caller)
+                    .orElseThrow(() -> notFound(model, " was not found, is not DEPLOYED, or is not accessible with "
+                            + "this API key"));
+        }
         if (!DeploymentName.looksLike(deployment)) {
             throw notFound(model, " is not deployed: create a deployment of it and use model "
                     + "'accounts/<account>/deployments/<deployment>'");
@@ -39,10 +56,44 @@ public class ModelResolver {
                 .filter(s -> name.account().equals(caller.account()))
                 .orElseThrow(() -> notFound(model, " was not found or is not accessible with this API key"));
         if (base != null && !base.equals(spec.baseModel())) {
-            throw InvalidArgumentException.field("model",
-                    "deployment " + name + " serves " + spec.baseModel() + ", not " + base);
+            String addon = base;
+            return lora(addon, name.toString(), caller).orElseThrow(() -> InvalidArgumentException.field("model",
+                    "deployment " + name + " serves " + spec.baseModel() + ", not " + addon
+                            + ", and has no LoRA addon of that name DEPLOYED"));
         }
         return spec;
+    }
+
+    /** A LoRA addon of the caller's account, DEPLOYED (on {@code deployment} when given). */
+    private Optional<DeploymentSpec> lora(String model, String deployment, KeyCache.Key caller) {
+        ModelName name;
+        try {
+            name = ModelName.parse("model", model);
+        } catch (InvalidArgumentException e) {
+            return Optional.empty();
+        }
+        if (!name.account().equals(caller.account())) {
+            return Optional.empty();
+        }
+        return routing.loraDeployment(name.toString(), deployment);
+    }
+
+    private Optional<DeploymentSpec> deployedModel(String model, KeyCache.Key caller) {
+        DeployedModelName name;
+        try {
+            name = DeployedModelName.parse("model", model);
+        } catch (InvalidArgumentException e) {
+            return Optional.empty();
+        }
+        if (!name.account().equals(caller.account())) {
+            return Optional.empty();
+        }
+        return routing.deployedModel(name.toString())
+                .flatMap((DeployedModelSpec d) -> routing.loraDeployment(d.model(), d.deployment()));
+    }
+
+    private static boolean looksLike(String model, String collection) {
+        return model.startsWith("accounts/") && model.contains(collection);
     }
 
     private static EmberException notFound(String model, String why) {

@@ -2,6 +2,7 @@ package dev.ember.dataplane.routing;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ember.common.event.DeployedModelSpec;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.ReplicaUpdated;
 import dev.ember.common.hardware.AcceleratorType;
@@ -26,6 +28,7 @@ public class RoutingTable {
 
     public static final String READY = "READY";
     public static final String TERMINATED = "TERMINATED";
+    public static final String DEPLOYED = "DEPLOYED";
 
     /** A replica, the requests it is serving now, and its simulated engine. */
     public static final class Replica {
@@ -66,6 +69,11 @@ public class RoutingTable {
             return e;
         }
 
+        /** The engine when a request has made it; empty before the first request (nothing runs then). */
+        public Optional<ReplicaEngine> startedEngine() {
+            return Optional.ofNullable(engine);
+        }
+
         /** Counts a request until the returned handle is closed. */
         public AutoCloseable acquire() {
             outstanding.incrementAndGet();
@@ -74,6 +82,8 @@ public class RoutingTable {
     }
 
     private final Map<String, DeploymentSpec> deployments = new ConcurrentHashMap<>();
+    /** LoRA addons loaded onto deployments, by deployed model name; the newest generation of each. */
+    private final Map<String, DeployedModelSpec> deployedModels = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Replica>> replicas = new ConcurrentHashMap<>();
 
     public void deployment(DeploymentSpec spec) {
@@ -103,12 +113,53 @@ public class RoutingTable {
         });
     }
 
+    public void deployedModel(DeployedModelSpec spec) {
+        deployedModels.merge(spec.name(), spec, (old, neu) -> !neu.uid().equals(old.uid())
+                || neu.generation() >= old.generation() ? neu : old);
+    }
+
+    /** An unloaded LoRA addon is no longer routed to. */
+    public void deployedModelDeleted(String name, String uid) {
+        deployedModels.computeIfPresent(name, (n, spec) -> spec.uid().equals(uid) ? null : spec);
+    }
+
+    /**
+     * The deployment serving LoRA addon {@code model}: where it is DEPLOYED, on {@code deployment} if that is given,
+     * otherwise its default target (or, while the control plane moves the default, another one it is DEPLOYED on).
+     * Only deployments this table knows, with the uid the addon was loaded onto, count.
+     */
+    public Optional<DeploymentSpec> loraDeployment(String model, String deployment) {
+        return deployedModels.values().stream()
+                .filter(d -> d.model().equals(model) && DEPLOYED.equals(d.state())
+                        && (deployment == null || d.deployment().equals(deployment)))
+                .filter(d -> deployment(d.deployment()).filter(s -> s.uid().equals(d.deploymentUid())).isPresent())
+                .sorted(Comparator.comparing((DeployedModelSpec d) -> !d.defaultTarget())
+                        .thenComparing(DeployedModelSpec::name))
+                .findFirst()
+                .flatMap(d -> deployment(d.deployment()));
+    }
+
+    /** A deployed model by its name ({@code accounts/a/deployedModels/x}), when DEPLOYED. */
+    public Optional<DeployedModelSpec> deployedModel(String name) {
+        return Optional.ofNullable(deployedModels.get(name)).filter(d -> DEPLOYED.equals(d.state()));
+    }
+
+    /** The LoRA addons DEPLOYED somewhere, each once. */
+    public Collection<DeployedModelSpec> deployedModels() {
+        return deployedModels.values().stream().filter(d -> DEPLOYED.equals(d.state())).toList();
+    }
+
     public Optional<DeploymentSpec> deployment(String name) {
         return Optional.ofNullable(deployments.get(name));
     }
 
     public Collection<DeploymentSpec> deployments() {
         return deployments.values();
+    }
+
+    /** Every replica known and not terminated, in any state. */
+    public List<Replica> replicas() {
+        return replicas.values().stream().flatMap(r -> r.values().stream()).toList();
     }
 
     /** The ready replica of the deployment with the fewest requests in flight. */

@@ -274,6 +274,33 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void servedTokensAreReportedForTheUsageLedgerOncePerReport() {
+        var first = as(KEY).body(chat(READY, ", \"max_tokens\": 5")).post("/inference/v1/chat/completions").then()
+                .statusCode(200).extract();
+        int prompt = first.path("usage.prompt_tokens");
+        int completion = first.path("usage.completion_tokens");
+        as(KEY).body(chat(READY, ", \"max_tokens\": 3, \"stream\": true")).post("/inference/v1/chat/completions")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var reports = kafka().all(EventTypes.USAGE_REPORTED, Duration.ofSeconds(2)).stream()
+                    .map(e -> e.data()).filter(u -> u.deployment().equals(READY)).toList();
+            assertThat(reports).as("usage reports on ember.usage").isNotEmpty();
+            assertThat(reports).allSatisfy(u -> {
+                assertThat(u.account()).isEqualTo("acme");
+                assertThat(u.apiKey()).isEqualTo("accounts/acme/users/admin/apiKeys/k1");
+                assertThat(u.usageType()).isEqualTo("DEDICATED_DEPLOYMENT");
+                assertThat(u.windowEnd()).isAfterOrEqualTo(u.windowStart());
+            });
+            assertThat(reports.stream().mapToLong(u -> u.requests()).sum()).isGreaterThanOrEqualTo(2);
+            assertThat(reports.stream().mapToLong(u -> u.completionTokens()).sum()).isGreaterThan(completion);
+            assertThat(reports.stream().mapToLong(u -> u.promptTokens()).sum()).isGreaterThanOrEqualTo(2L * prompt);
+            // (instance, sequence) names each report once.
+            assertThat(reports.stream().map(u -> u.instance() + "/" + u.sequence()).distinct().count())
+                    .isEqualTo(reports.size());
+        });
+    }
+
+    @Test
     void badRequestsNameTheParameter() {
         assertParam(as(KEY).body("{\"model\": \"" + READY + "\"}").post("/inference/v1/chat/completions"),
                 "messages");

@@ -123,6 +123,7 @@ public final class LocalPlatform {
                 if (module.equals(CONTROL_PLANE)) {
                     serviceEnv.put("EMBER_BOOTSTRAP_ACCOUNT_ID", identity.accountId());
                     serviceEnv.put("EMBER_BOOTSTRAP_API_KEY", identity.apiKey());
+                    serviceEnv.put("EMBER_BLOB_ROOT", home.resolve("blobs").toString());
                 }
                 if (module.equals(DATA_PLANE)) {
                     serviceEnv.put("EMBER_CONTROL_PLANE_URL", "http://" + urlHost + ":" + ports.get(CONTROL_PLANE));
@@ -139,7 +140,7 @@ public final class LocalPlatform {
             awaitReady(List.copyOf(services.values()), stack, progress);
 
             Running running = new Running(home, options.authFile().toAbsolutePath(), identity, postgres.jdbcUrl(),
-                    services, stack);
+                    kafka.bootstrapServers(), services, stack);
             AuthFile.write(running.authFile(), identity.accountId(), identity.apiKey(), running.controlPlaneUrl(),
                     running.inferenceBaseUrl());
             return running;
@@ -281,15 +282,17 @@ public final class LocalPlatform {
         private final Path authFile;
         private final BootstrapIdentity identity;
         private final String databaseUrl;
+        private final String kafkaBootstrapServers;
         private final Map<String, ServiceProcess> services;
         private final ShutdownStack stack;
 
         private Running(Path home, Path authFile, BootstrapIdentity identity, String databaseUrl,
-                Map<String, ServiceProcess> services, ShutdownStack stack) {
+                String kafkaBootstrapServers, Map<String, ServiceProcess> services, ShutdownStack stack) {
             this.home = home;
             this.authFile = authFile;
             this.identity = identity;
             this.databaseUrl = databaseUrl;
+            this.kafkaBootstrapServers = kafkaBootstrapServers;
             this.services = services;
             this.stack = stack;
         }
@@ -327,6 +330,11 @@ public final class LocalPlatform {
          * JDBC URL of the platform's PostgreSQL (user {@value EmbeddedPostgresServer#USER}, no password), where each
          * service keeps its own schema: for tests and operators who look at the tables.
          */
+        /** The embedded Kafka broker's bootstrap servers, for tests that read the platform's events. */
+        public String kafkaBootstrapServers() {
+            return kafkaBootstrapServers;
+        }
+
         public String databaseUrl() {
             return databaseUrl;
         }
@@ -356,12 +364,17 @@ public final class LocalPlatform {
          * of its log. {@link #firstExit()} does not follow the new process.
          */
         public void restart(String module) {
+            restart(module, Map.of());
+        }
+
+        /** {@link #restart(String)} with {@code extraEnv} over the service's environment for this run only. */
+        public void restart(String module, Map<String, String> extraEnv) {
             ServiceProcess service = service(module);
             if (service.isAlive()) {
                 throw new IllegalStateException(module + " is running; kill it before restarting it");
             }
             try {
-                service.start();
+                service.start(extraEnv);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

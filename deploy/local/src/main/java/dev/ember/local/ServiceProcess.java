@@ -71,6 +71,11 @@ final class ServiceProcess {
 
     /** Starts the JVM, unless {@link #requestStop()} came first (Ctrl-C during the start). */
     synchronized void start() throws IOException {
+        start(Map.of());
+    }
+
+    /** Starts the JVM with {@code extraEnv} over its usual environment (for tests that start it differently). */
+    synchronized void start(Map<String, String> extraEnv) throws IOException {
         if (stopRequested) {
             throw new StartupException("Stopped while starting.");
         }
@@ -84,6 +89,7 @@ final class ServiceProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        builder.environment().putAll(extraEnv);
         process = builder.start();
         Files.writeString(pidFile, process.pid() + "\n", StandardCharsets.UTF_8);
     }

@@ -250,9 +250,49 @@ class PlatformIT {
         awaitChatCompletion(deploymentName);
     }
 
+    @Test
+    @Order(6)
+    void aKeyRevokedThroughTheControlPlaneIsRefusedByTheDataPlaneWithinASecond() {
+        String users = platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId() + "/users";
+        Response user = post(users + "?userId=e2e-user", "{\"role\": \"user\"}", platform.apiKey());
+        assertThat(user.status()).as(user.describe()).isEqualTo(200);
+        Response key = post(users + "/e2e-user/apiKeys", "{\"apiKey\": {\"displayName\": \"e2e\"}}",
+                platform.apiKey());
+        assertThat(key.status()).as(key.describe()).isEqualTo(200);
+        String secret = key.body().path("key").asText();
+        String models = platform.dataPlaneUrl() + "/inference/v1/models";
+        await("the data plane learns the new key").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(get(models, secret).status()).isEqualTo(200));
+
+        Response revoked = post(users + "/e2e-user/apiKeys:delete",
+                "{\"keyId\": \"" + key.body().path("keyId").asText() + "\"}", secret);
+        long committed = System.nanoTime();
+        assertThat(revoked.status()).as(revoked.describe()).isEqualTo(200);
+        AtomicReference<Response> refused = new AtomicReference<>();
+        await("the data plane refuses the revoked key").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+                    Response r = get(models, secret);
+                    assertThat(r.status()).as(r.describe()).isEqualTo(401);
+                    refused.set(r);
+                });
+        Duration commitToRefusal = Duration.ofNanos(System.nanoTime() - committed);
+        System.out.println("A key revoked through the control plane was refused by the data plane "
+                + commitToRefusal.toMillis() + " ms after the revocation returned");
+        assertThat(commitToRefusal).as("control-plane revocation to data-plane refusal")
+                .isLessThan(Duration.ofSeconds(1));
+        assertThat(refused.get().body().path("error").path("code").asText()).isEqualTo("API_KEY_REVOKED");
+        Response controlPlane = get(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId(), secret);
+        assertThat(controlPlane.status()).as(controlPlane.describe()).isEqualTo(401);
+        assertThat(get(models, platform.apiKey()).status()).isEqualTo(200);
+    }
+
     private Response get(String url) {
+        return get(url, platform.apiKey());
+    }
+
+    private Response get(String url, String apiKey) {
         return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + platform.apiKey())
+                .header("Authorization", "Bearer " + apiKey)
                 .GET());
     }
 

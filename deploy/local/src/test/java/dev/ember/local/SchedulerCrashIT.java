@@ -4,26 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,9 +22,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-
-import dev.ember.testsupport.EmbeddedPostgresServer;
 
 /**
  * ADR 4's claim, on the packaged platform: the scheduler, SIGKILLed at random moments while replicas are being
@@ -71,13 +56,10 @@ class SchedulerCrashIT {
     private static final Map<String, Integer> REPLICAS = new TreeMap<>(Map.of("crash-a", 3, "crash-b", 2));
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     private final Path repo = Path.of("../..").toAbsolutePath().normalize();
     private final Path home = Path.of("target/crash-home").toAbsolutePath();
     private LocalPlatform.Running platform;
+    private PlatformClient client;
 
     @RegisterExtension
     final TestWatcher printLogsOnFailure = new TestWatcher() {
@@ -95,9 +77,10 @@ class SchedulerCrashIT {
 
     @BeforeEach
     void startPlatform() throws IOException {
-        deleteTree(home);
+        PlatformClient.deleteTree(home);
         platform = LocalPlatform.start(new LocalPlatform.Options(repo, home, home.resolve("auth.ini"), "127.0.0.1", 0,
                 0, 0, 0, 0, TIME_SCALE));
+        client = new PlatformClient(platform);
     }
 
     @AfterEach
@@ -116,7 +99,7 @@ class SchedulerCrashIT {
         Map<String, Integer> gpusPerReplica = new LinkedHashMap<>();
         Map<String, String> acceleratorTypes = new LinkedHashMap<>();
         REPLICAS.forEach((id, count) -> {
-            Response created = post(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId()
+            PlatformClient.Response created = post(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId()
                     + "/deployments?deploymentId=" + id,
                     json.createObjectNode()
                             .put("baseModel", BASE_MODEL)
@@ -166,8 +149,9 @@ class SchedulerCrashIT {
     /** The control plane's view: READY, N replicas, all of them ready. */
     private void assertDeploymentSettled(String id) {
         int n = REPLICAS.get(id);
-        Response response = get(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId() + "/deployments/"
-                + id);
+        PlatformClient.Response response = get(
+                platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId() + "/deployments/"
+                        + id);
         assertThat(response.status()).as(response.describe()).isEqualTo(200);
         JsonNode d = response.body();
         assertThat(d.path("state").asText()).as(response.describe()).isEqualTo("READY");
@@ -196,7 +180,7 @@ class SchedulerCrashIT {
         Map<String, Integer> expected = new TreeMap<>();
         REPLICAS.forEach((id, n) -> expected.merge(acceleratorTypes.get(id), n * gpusPerReplica.get(id),
                 Integer::sum));
-        Response capacity = get(platform.schedulerUrl() + "/admin/capacity");
+        PlatformClient.Response capacity = get(platform.schedulerUrl() + "/admin/capacity");
         assertThat(capacity.status()).as(capacity.describe()).isEqualTo(200);
         Map<String, Integer> used = new TreeMap<>();
         for (JsonNode pool : capacity.body().path("capacity")) {
@@ -214,68 +198,15 @@ class SchedulerCrashIT {
         return rows.isEmpty() ? "(none yet)" : String.join(", ", rows);
     }
 
-    /** The first column of every row. */
     private List<String> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(platform.databaseUrl(), EmbeddedPostgresServer.USER, "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
+        return client.query(sql);
     }
 
-    private Response get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + platform.apiKey())
-                .GET());
+    private PlatformClient.Response get(String url) {
+        return client.get(url);
     }
 
-    private Response post(String url, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + platform.apiKey())
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), parse(response.body()));
-        } catch (IOException e) {
-            throw new IllegalStateException("request failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body.isBlank() ? MissingNode.getInstance() : json.readTree(body);
-        } catch (IOException e) {
-            return MissingNode.getInstance();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
-    private record Response(int status, String text, JsonNode body) {
-
-        String describe() {
-            return "HTTP " + status + ": " + text;
-        }
+    private PlatformClient.Response post(String url, String body) {
+        return client.post(url, body);
     }
 }

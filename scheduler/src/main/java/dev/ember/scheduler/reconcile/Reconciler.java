@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -43,6 +44,7 @@ import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.common.reactive.SingleFlight;
 import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.metrics.SchedulerMetrics;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.NodeEntity;
@@ -98,6 +100,9 @@ public class Reconciler {
     @Inject
     Vertx vertx;
 
+    @Inject
+    SchedulerMetrics metrics;
+
     private static final TypeReference<Map<String, Double>> LOAD_TARGETS = new TypeReference<>() {
     };
 
@@ -135,12 +140,17 @@ public class Reconciler {
 
     /** One reconciliation of every deployment, in one transaction. */
     public Uni<Void> reconcile() {
+        Timer.Sample tick = metrics.tickStarted();
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
-                        ? Uni.createFrom().voidItem()
+                        ? Uni.createFrom().item("skipped")
                         : deployments.listAll().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
                                 .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
-                                        .chain(qs -> apply(ds, placer(ns, rs, qs), rs, ls))))))));
+                                        .chain(qs -> apply(ds, placer(ns, rs, qs), rs, ls))))))
+                                .replaceWith("applied")))
+                .onItemOrFailure().invoke((outcome, failure) -> metrics.tickEnded(tick,
+                        failure == null ? outcome : "failed"))
+                .replaceWithVoid();
     }
 
     private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, List<QuotaEntity> qs) {
@@ -158,6 +168,9 @@ public class Reconciler {
     private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live,
             List<DeploymentLoadEntity> reports) {
         Plan plan = plan(ds, placer, live, reports, clock.instant());
+        List<ReplicaEntity> all = new ArrayList<>(live);
+        all.addAll(plan.created());
+        metrics.observe(ds, all, placer.capacity());
         return Multi.createFrom().iterable(plan.created())
                 .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
                 .collect().last()

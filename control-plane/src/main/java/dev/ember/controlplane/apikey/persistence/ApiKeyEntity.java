@@ -6,9 +6,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 
-/** An API key: only the SHA-256 of the secret and its first characters are kept. */
+/** An API key: only the SHA-256 of the secret and its first characters are kept, never the secret. */
 @Entity
 @Table(name = "api_key")
 public class ApiKeyEntity {
@@ -40,11 +39,22 @@ public class ApiKeyEntity {
     @Column(name = "expire_time")
     public Instant expireTime;
 
-    /** The owning user's role, filled by the repository's queries. */
-    @Transient
-    public String role;
+    /** Set when the key was revoked; a revoked key authenticates nothing and no longer shows in lists. */
+    @Column(name = "revoke_time")
+    public Instant revokeTime;
+
+    @Column(name = "revoke_reason")
+    public String revokeReason;
+
+    /** When the key last authenticated a request, written at most once per ApiKeyService#LAST_USED_RESOLUTION. */
+    @Column(name = "last_used")
+    public Instant lastUsed;
 
     public String name() {
         return "accounts/" + accountId + "/users/" + userId + "/apiKeys/" + keyId;
+    }
+
+    public boolean revoked() {
+        return revokeTime != null;
     }
 }

@@ -50,6 +50,7 @@ import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
+import dev.ember.controlplane.model.service.ModelService;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
@@ -79,6 +80,9 @@ public class DeploymentService {
 
     @Inject
     ModelRepository models;
+
+    @Inject
+    ModelService modelService;
 
     @Inject
     Outbox outbox;
@@ -116,10 +120,9 @@ public class DeploymentService {
         }
         return accounts.findById(account)
                 .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> models.findByName(request.baseModel()))
-                .onItem().ifNull().failWith(() -> InvalidArgumentException.field("baseModel",
-                        "model '" + request.baseModel() + "' does not exist"))
-                .chain(model -> settle(caller, request, model, true, disableSpeculativeDecoding))
+                // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
+                .chain(() -> modelService.deployableBaseModel(account, request.baseModel(), "baseModel"))
+                .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
                 .chain(settled -> deployments.findByName(name)
                         .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                         .replaceWith(settled))
@@ -161,8 +164,8 @@ public class DeploymentService {
      * the shape and conflicting ones are refused; otherwise the stored shape is kept while its fields are unchanged
      * and left once one changes.
      */
-    private Uni<DeploymentSettings.Settled> settle(Caller caller, DeploymentRequest request, ModelEntity model,
-            boolean explicitShape, boolean withoutSpeculation) {
+    private Uni<DeploymentSettings.Settled> settle(Caller caller, String account, DeploymentRequest request,
+            ModelEntity model, boolean explicitShape, boolean withoutSpeculation) {
         Uni<DeploymentRequest> shaped;
         if (request.deploymentShape() == null) {
             shaped = Uni.createFrom().item(request);
@@ -179,9 +182,8 @@ public class DeploymentService {
         }
         return shaped.chain(r -> r.draftModel() == null
                 ? Uni.createFrom().item(() -> DeploymentSettings.check(r, model, null))
-                : models.findByName(r.draftModel())
-                        .onItem().ifNull().failWith(() -> InvalidArgumentException.field("draftModel",
-                                "model '" + r.draftModel() + "' does not exist"))
+                // A draft model is deployed with the base: the same rule (visible, READY, not an addon) applies.
+                : modelService.deployableBaseModel(account, r.draftModel(), "draftModel")
                         .map(draft -> DeploymentSettings.check(r, model, draft)));
     }
 
@@ -264,8 +266,8 @@ public class DeploymentService {
                     return models.findByName(request.baseModel())
                             .onItem().ifNull().failWith(() -> new FailedPreconditionException("MODEL_NOT_FOUND",
                                     "the base model '" + entity.baseModel + "' no longer exists"))
-                            .chain(model -> settle(caller, request, model, DeploymentPatch.newShape(body, paths),
-                                    false))
+                            .chain(model -> settle(caller, name.account(), request, model,
+                                    DeploymentPatch.newShape(body, paths), false))
                             .chain(settled -> applyUpdate(entity, settled));
                 })
                 .map(Tagged::of);
@@ -546,7 +548,7 @@ public class DeploymentService {
                 entity.statusMessage = report.message() == null ? "" : report.message();
                 nextState(entity, report);
             }
-            entity.updateTime = clock.instant();
+            entity.updateTime = now();
         }).replaceWithVoid();
     }
 
@@ -620,7 +622,7 @@ public class DeploymentService {
         DeploymentRequest request = settled.request();
         ModelEntity model = settled.model();
         HardwareSizing.Hardware hw = HardwareSizing.resolve(request, model, settled.draft());
-        Instant now = clock.instant();
+        Instant now = now();
         DeploymentEntity e = new DeploymentEntity();
         e.accountId = name.account();
         e.deploymentId = name.deployment();

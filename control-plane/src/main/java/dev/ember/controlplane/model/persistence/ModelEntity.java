@@ -11,11 +11,23 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 import dev.ember.common.event.ModelProfile;
+import dev.ember.common.name.ModelName;
 
+/**
+ * A model: a catalog model, a custom base model or a LoRA addon (see {@code kind}). A base model's shape (layers,
+ * hidden size, heads) is what serving needs; for a custom one it comes from its config.json when its upload is
+ * validated, and is zero until then. A LoRA addon has {@code peftBaseModel} and {@code loraRank} instead, and zero
+ * parameters of its own.
+ */
 @Entity
 @Table(name = "model")
 @IdClass(ModelEntity.Key.class)
 public class ModelEntity {
+
+    public static final String HF_BASE_MODEL = "HF_BASE_MODEL";
+    public static final String HF_PEFT_ADDON = "HF_PEFT_ADDON";
+    public static final String UPLOADING = "UPLOADING";
+    public static final String READY = "READY";
 
     @Id
     @Column(name = "account_id")
@@ -25,8 +37,12 @@ public class ModelEntity {
     @Column(name = "model_id")
     public String modelId;
 
+    public String uid;
+
     @Column(name = "display_name")
     public String displayName;
+
+    public String description;
 
     public String kind;
 
@@ -63,6 +79,55 @@ public class ModelEntity {
 
     @Column(name = "create_time")
     public Instant createTime;
+
+    @Column(name = "update_time")
+    public Instant updateTime;
+
+    @Column(name = "github_url")
+    public String githubUrl;
+
+    @Column(name = "hugging_face_url")
+    public String huggingFaceUrl;
+
+    @Column(name = "supports_tools")
+    public boolean supportsTools;
+
+    @Column(name = "supports_image_input")
+    public boolean supportsImageInput;
+
+    @Column(name = "world_size")
+    public int worldSize;
+
+    public boolean moe;
+
+    @Column(name = "model_type")
+    public String modelType;
+
+    @Column(name = "checkpoint_format")
+    public String checkpointFormat;
+
+    /** For a LoRA addon: the name of the base model it was trained on. */
+    @Column(name = "peft_base_model")
+    public String peftBaseModel;
+
+    @Column(name = "lora_rank")
+    public Integer loraRank;
+
+    /** For a LoRA addon: its target modules, as a JSON array. */
+    @Column(name = "target_modules")
+    public String targetModules;
+
+    public boolean isAddon() {
+        return HF_PEFT_ADDON.equals(kind);
+    }
+
+    public boolean isReady() {
+        return READY.equals(state);
+    }
+
+    public ModelName modelName() {
+        return new ModelName(accountId, modelId);
+    }
 
     public String name() {
         return "accounts/" + accountId + "/models/" + modelId;

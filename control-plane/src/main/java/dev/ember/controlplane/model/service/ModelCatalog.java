@@ -3,8 +3,10 @@ package dev.ember.controlplane.model.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,7 +29,7 @@ import dev.ember.controlplane.model.persistence.ModelRepository;
 @ApplicationScoped
 public class ModelCatalog {
 
-    public static final String HF_BASE_MODEL = "HF_BASE_MODEL";
+    public static final String HF_BASE_MODEL = ModelEntity.HF_BASE_MODEL;
 
     record CatalogModel(String modelId, String displayName, long parameterCount, long activeParameterCount,
             int layers, int hiddenSize, int kvHeads, int headDim, int contextLength, String defaultPrecision,
@@ -78,7 +80,14 @@ public class ModelCatalog {
         e.defaultPrecision = m.defaultPrecision();
         e.supportsLora = m.supportsLora();
         e.publicModel = true;
+        e.uid = UUID.nameUUIDFromBytes((catalogAccount + "/" + m.modelId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        e.description = "";
+        e.worldSize = 1;
+        e.moe = m.activeParameterCount() < m.parameterCount();
+        e.checkpointFormat = "HUGGINGFACE";
         e.createTime = clock.instant();
+        e.updateTime = e.createTime;
         return e;
     }
 

@@ -28,8 +28,20 @@ public class UserEntity {
     @Column(name = "display_name")
     public String displayName;
 
+    public String email;
+
+    @Column(name = "service_account")
+    public boolean serviceAccount;
+
     @Column(name = "create_time")
     public Instant createTime;
+
+    @Column(name = "update_time")
+    public Instant updateTime;
+
+    public String name() {
+        return "accounts/" + accountId + "/users/" + userId;
+    }
 
     public static class Key implements Serializable {
 

@@ -1,0 +1,5 @@
+package dev.ember.controlplane.apikey.api;
+
+/** Fireworks' {@code GatewayCreateApiKeyBody}: {@code {"apiKey": {"displayName": ..., "expireTime": ...}}}. */
+public record CreateApiKeyRequest(ApiKey apiKey) {
+}

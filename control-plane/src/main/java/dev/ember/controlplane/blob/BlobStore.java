@@ -1,0 +1,26 @@
+package dev.ember.controlplane.blob;
+
+import java.util.Optional;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Where uploaded files live, by key ({@code accounts/a/models/m/<uid>/config.json}). Writes are staged: nothing is
+ * visible under a key until {@link BlobUpload#commit()}, which replaces any object already there at once, so a
+ * reader never sees half a file. Keys are relative paths of segments of letters, digits, '.', '_' and '-'.
+ */
+public interface BlobStore {
+
+    /** Starts writing the object {@code key}. */
+    Uni<BlobUpload> create(String key);
+
+    /** The size of the object, or empty when there is none. */
+    Uni<Optional<Long>> size(String key);
+
+    /** The whole object, which must exist and be at most {@code maxBytes} long (for small files like configs). */
+    Uni<Buffer> read(String key, long maxBytes);
+
+    /** Deletes every object whose key starts with {@code prefix + "/"}. */
+    Uni<Void> deleteAll(String prefix);
+}

@@ -1,0 +1,61 @@
+package dev.ember.controlplane.grpc;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.error.JsonErrors;
+
+/**
+ * Converts between the gRPC messages and the REST API records through their JSON form, which is the same by design
+ * (proto3 JSON names are the REST field names; durations, timestamps and int64 are written alike). One mapping serves
+ * every resource, and the gRPC API cannot drift from the REST one without a test noticing.
+ */
+public final class ProtoJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    private ProtoJson() {
+    }
+
+    /** A request message as the API record the services take. */
+    public static <T> T toApi(Message message, Class<T> type) {
+        try {
+            return JSON.readValue(PRINTER.print(message), type);
+        } catch (InvalidProtocolBufferException e) {
+            throw InvalidArgumentException.field("request", e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw JsonErrors.invalidArgument(e);
+        }
+    }
+
+    /** An API record as the response message. */
+    @SuppressWarnings("unchecked")
+    public static <M extends Message> M toProto(Object api, Message.Builder builder) {
+        try {
+            PARSER.merge(JSON.writeValueAsString(api), builder);
+            return (M) builder.build();
+        } catch (JsonProcessingException | InvalidProtocolBufferException e) {
+            throw new IllegalStateException("cannot map " + api.getClass().getSimpleName() + " to "
+                    + builder.getDescriptorForType().getFullName(), e);
+        }
+    }
+
+    /** An empty string as null: proto3 has no absent strings. */
+    public static String orNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

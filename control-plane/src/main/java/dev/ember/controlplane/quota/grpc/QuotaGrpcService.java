@@ -1,0 +1,84 @@
+package dev.ember.controlplane.quota.grpc;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.name.AccountName;
+import dev.ember.controlplane.grpc.GrpcAuthentication;
+import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.quota.api.Quota;
+import dev.ember.controlplane.quota.service.QuotaService;
+import dev.ember.proto.v1.GetQuotaRequest;
+import dev.ember.proto.v1.ListQuotasRequest;
+import dev.ember.proto.v1.ListQuotasResponse;
+import dev.ember.proto.v1.Quotas;
+import dev.ember.proto.v1.UpdateQuotaRequest;
+
+/** GPU quotas over gRPC, through the same service as QuotaResource. */
+@GrpcService
+public class QuotaGrpcService implements Quotas {
+
+    @Inject
+    QuotaService quotas;
+
+    @Inject
+    GrpcAuthentication auth;
+
+    @Override
+    public Uni<dev.ember.proto.v1.Quota> getQuota(GetQuotaRequest request) {
+        return auth.call(caller -> {
+            QuotaName name = QuotaName.parse(request.getName());
+            return quotas.get(caller, name.account(), name.quota()).map(QuotaGrpcService::proto);
+        });
+    }
+
+    @Override
+    public Uni<ListQuotasResponse> listQuotas(ListQuotasRequest request) {
+        return auth.call(caller -> quotas.list(caller, AccountName.parse("parent", request.getParent()).account(),
+                request.getPageSize() == 0 ? null : Integer.toString(request.getPageSize()),
+                ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()))
+                .map(page -> ProtoJson.toProto(page, ListQuotasResponse.newBuilder())));
+    }
+
+    @Override
+    public Uni<dev.ember.proto.v1.Quota> updateQuota(UpdateQuotaRequest request) {
+        return auth.call(caller -> {
+            QuotaName name = QuotaName.parse(request.getQuota().getName());
+            List<String> paths = request.hasUpdateMask() ? request.getUpdateMask().getPathsList() : List.of();
+            for (String path : paths) {
+                if (!path.equals("value") && !path.equals("max_value")) {
+                    throw InvalidArgumentException.field("update_mask", "'" + path + "' cannot be updated; "
+                            + "value and max_value can");
+                }
+            }
+            boolean all = paths.isEmpty();
+            Quota body = new Quota(null,
+                    all || paths.contains("value") ? Long.toString(request.getQuota().getValue()) : null,
+                    all || paths.contains("max_value") ? Long.toString(request.getQuota().getMaxValue()) : null,
+                    null, null);
+            return quotas.update(caller, name.account(), name.quota(), body).map(QuotaGrpcService::proto);
+        });
+    }
+
+    private static dev.ember.proto.v1.Quota proto(Quota q) {
+        return ProtoJson.toProto(q, dev.ember.proto.v1.Quota.newBuilder());
+    }
+
+    /** accounts/{account}/quotas/{quota}. */
+    record QuotaName(String account, String quota) {
+
+        static QuotaName parse(String name) {
+            String[] parts = name == null ? new String[0] : name.split("/");
+            if (parts.length != 4 || !parts[0].equals("accounts") || !parts[2].equals("quotas")) {
+                throw InvalidArgumentException.field("name", "must be accounts/{account}/quotas/{quota}, got '"
+                        + name + "'");
+            }
+            return new QuotaName(AccountName.parse("name", "accounts/" + parts[1]).account(), parts[3]);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.ember.controlplane.contract;
+
+import static dev.ember.controlplane.Platform.LLAMA_8B;
+import static dev.ember.controlplane.Platform.asPlatformAdmin;
+import static dev.ember.controlplane.Platform.createAccount;
+import static dev.ember.controlplane.Platform.createUser;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import dev.ember.controlplane.quota.QuotaApiTest;
+import dev.ember.testsupport.EmberInfraResource;
+
+/**
+ * Ember's JSON against the Fireworks reference: for each resource a user can read, every field and enum value Ember
+ * writes is one the reference defines, so a client written against Fireworks reads it unchanged.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class ContractTest {
+
+    static final ReferenceSpec SPEC = ReferenceSpec.load();
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Ember's own additions, by schema: documented in the README. */
+    static final Map<String, Set<String>> EXTENSIONS = Map.of(
+            "gatewayAccountUsage", Set.of("serverlessCosts[].cost", "dedicatedCosts[].cost"));
+
+    static void assertConforms(Response response, String schema) {
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.asString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(SPEC.violations(body, schema, EXTENSIONS)).as(schema + " in " + body).isEmpty();
+    }
+
+    @Test
+    void deploymentsAsCreatedGotListedAndUpdated() {
+        String body = "{\"baseModel\": \"" + LLAMA_8B + "\", \"displayName\": \"Contract\", \"description\": \"d\", "
+                + "\"minReplicaCount\": 0, \"maxReplicaCount\": 2, \"placement\": {\"multiRegion\": \"US\"}, "
+                + "\"autoscalingPolicy\": {\"scaleUpWindow\": \"45s\", \"loadTargets\": {\"default\": 0.7}, "
+                + "\"scalingSchedules\": {\"peak\": {\"minReplicaCount\": 1, \"schedule\": \"0 8 * * Mon-Fri\", "
+                + "\"duration\": \"3600s\", \"timezone\": \"UTC\", \"description\": \"mornings\"}}}}";
+        assertConforms(asPlatformAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=contract"),
+                "gatewayDeployment");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/deployments/contract"), "gatewayDeployment");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/deployments?pageSize=2"),
+                "gatewayListDeploymentsResponse");
+        assertConforms(asPlatformAdmin().body("{\"description\": \"changed\"}")
+                .patch("/v1/accounts/acme/deployments/contract"), "gatewayDeployment");
+        asPlatformAdmin().delete("/v1/accounts/acme/deployments/contract").then().statusCode(200);
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/deployments/contract"), "gatewayDeployment");
+    }
+
+    @Test
+    void accountsUsersAndApiKeys() {
+        createAccount("contract-co");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/contract-co"), "gatewayAccount");
+        assertConforms(asPlatformAdmin().get("/v1/accounts"), "gatewayListAccountsResponse");
+        createUser("contract-co", "ada", "user");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/contract-co/users/ada"), "gatewayUser");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/contract-co/users"), "gatewayListUsersResponse");
+        assertConforms(asPlatformAdmin().body("{\"apiKey\": {\"displayName\": \"ci\", "
+                + "\"expireTime\": \"2030-01-01T00:00:00Z\"}}").post("/v1/accounts/contract-co/users/ada/apiKeys"),
+                "gatewayApiKey");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/contract-co/users/ada/apiKeys"),
+                "gatewayListApiKeysResponse");
+    }
+
+    @Test
+    void quotasAndUsage() {
+        QuotaApiTest.publishDefaultPools();
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/quotas/h100-us-iowa-1"), "gatewayQuota");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/quotas"), "gatewayListQuotasResponse");
+        assertConforms(asPlatformAdmin().body("{\"value\": \"32\"}").patch("/v1/accounts/acme/quotas/h100-us-iowa-1"),
+                "gatewayQuota");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/billingUsage?startTime=2026-11-01T00:00:00Z"
+                + "&endTime=2026-11-30T00:00:00Z"), "gatewayAccountUsage");
+    }
+
+    @Test
+    void theCheckCatchesAFieldOrEnumValueTheReferenceDoesNotHave() throws Exception {
+        JsonNode made = JSON.readTree("{\"name\": \"accounts/a/deployments/d\", \"state\": \"SLEEPING\", "
+                + "\"replicaStats\": {\"readyReplicaCount\": 1, \"sleepingReplicaCount\": 2}}");
+        assertThat(SPEC.violations(made, "gatewayDeployment", Map.of())).containsExactlyInAnyOrder(
+                "gatewayDeployment.state: 'SLEEPING' is not one of [\"STATE_UNSPECIFIED\",\"CREATING\",\"READY\","
+                        + "\"DELETING\",\"FAILED\",\"UPDATING\",\"DELETED\"]",
+                "gatewayDeployment.replicaStats.sleepingReplicaCount: not a field of the reference");
+    }
+}

@@ -1,0 +1,239 @@
+package dev.ember.controlplane.grpc;
+
+import static dev.ember.controlplane.deployment.DeploymentApiTest.KEY;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.LLAMA_8B;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.asAdmin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.FieldMask;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+import dev.ember.controlplane.Platform;
+import dev.ember.controlplane.quota.QuotaApiTest;
+import dev.ember.proto.v1.AccountsGrpc;
+import dev.ember.proto.v1.AutoscalingPolicy;
+import dev.ember.proto.v1.CreateDeploymentRequest;
+import dev.ember.proto.v1.DeleteDeploymentRequest;
+import dev.ember.proto.v1.Deployment;
+import dev.ember.proto.v1.DeploymentState;
+import dev.ember.proto.v1.DeploymentsGrpc;
+import dev.ember.proto.v1.GetAccountRequest;
+import dev.ember.proto.v1.GetDeploymentRequest;
+import dev.ember.proto.v1.GetQuotaRequest;
+import dev.ember.proto.v1.ListDeploymentsRequest;
+import dev.ember.proto.v1.ListRegionsRequest;
+import dev.ember.proto.v1.Placement;
+import dev.ember.proto.v1.Quota;
+import dev.ember.proto.v1.QuotasGrpc;
+import dev.ember.proto.v1.RegionsGrpc;
+import dev.ember.proto.v1.UndeleteDeploymentRequest;
+import dev.ember.proto.v1.UpdateDeploymentRequest;
+import dev.ember.proto.v1.UpdateQuotaRequest;
+import dev.ember.testsupport.EmberInfraResource;
+
+/** The gRPC API as a client sees it, on the control plane's HTTP port, next to the REST API it mirrors. */
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class GrpcApiTest {
+
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    <S extends AbstractStub<S>> S withKey(S stub, String key) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    DeploymentsGrpc.DeploymentsBlockingStub deployments() {
+        return withKey(DeploymentsGrpc.newBlockingStub(channel), KEY);
+    }
+
+    @Test
+    void aDeploymentCreatedOverGrpcIsTheSameResourceOverRest() {
+        Deployment created = deployments().createDeployment(CreateDeploymentRequest.newBuilder()
+                .setParent("accounts/acme")
+                .setDeploymentId("over-grpc")
+                .setDeployment(Deployment.newBuilder()
+                        .setBaseModel(LLAMA_8B)
+                        .setDisplayName("Over gRPC")
+                        .setMaxReplicaCount(2)
+                        .setPlacement(Placement.newBuilder().setRegion("US_IOWA_1"))
+                        .setAutoscalingPolicy(AutoscalingPolicy.newBuilder()
+                                .setScaleUpWindow(Duration.newBuilder().setSeconds(45))
+                                .putLoadTargets("default", 0.5)))
+                .build());
+
+        assertThat(created.getName()).isEqualTo("accounts/acme/deployments/over-grpc");
+        assertThat(created.getState()).isEqualTo(DeploymentState.CREATING);
+        assertThat(created.getAcceleratorType()).isEqualTo("NVIDIA_H100_80GB");
+        assertThat(created.getAutoscalingPolicy().getScaleUpWindow().getSeconds()).isEqualTo(45);
+        assertThat(created.getAutoscalingPolicy().getScaleToZeroWindow().getSeconds()).isEqualTo(3600);
+        asAdmin().get("/v1/accounts/acme/deployments/over-grpc").then().statusCode(200)
+                .body("displayName", equalTo("Over gRPC"))
+                .body("autoscalingPolicy.scaleUpWindow", equalTo("45s"))
+                .body("placement.region", equalTo("US_IOWA_1"));
+
+        assertThat(deployments().getDeployment(GetDeploymentRequest.newBuilder()
+                .setName("accounts/acme/deployments/over-grpc").build())).isEqualTo(created);
+        assertThat(deployments().listDeployments(ListDeploymentsRequest.newBuilder().setParent("accounts/acme")
+                .setFilter("displayName = \"Over gRPC\"").build()).getDeploymentsList())
+                .extracting(Deployment::getName).containsExactly("accounts/acme/deployments/over-grpc");
+
+        Deployment updated = deployments().updateDeployment(UpdateDeploymentRequest.newBuilder()
+                .setDeployment(Deployment.newBuilder().setName(created.getName()).setDescription("changed")
+                        .setDisplayName("ignored, not in the mask"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("description"))
+                .setEtag("\"1\"")
+                .build());
+        assertThat(updated.getDescription()).isEqualTo("changed");
+        assertThat(updated.getDisplayName()).isEqualTo("Over gRPC");
+
+        StatusRuntimeException stale = catchStatus(() -> deployments().updateDeployment(UpdateDeploymentRequest
+                .newBuilder().setDeployment(Deployment.newBuilder().setName(created.getName()).setDescription("x"))
+                .setEtag("\"1\"").build()));
+        assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(reason(stale)).isEqualTo("ETAG_MISMATCH");
+
+        deployments().deleteDeployment(DeleteDeploymentRequest.newBuilder().setName(created.getName()).build());
+        asAdmin().get("/v1/accounts/acme/deployments/over-grpc").then().body("state", equalTo("DELETED"));
+        assertThat(deployments().undeleteDeployment(UndeleteDeploymentRequest.newBuilder()
+                .setName(created.getName()).build()).getState()).isEqualTo(DeploymentState.CREATING);
+    }
+
+    @Test
+    void errorsCarryTheSameCodesReasonsAndFieldsAsRest() {
+        StatusRuntimeException bad = catchStatus(() -> deployments().createDeployment(CreateDeploymentRequest
+                .newBuilder().setParent("accounts/acme").setDeploymentId("Bad_Id")
+                .setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B).setMinReplicaCount(3)
+                        .setMaxReplicaCount(1))
+                .build()));
+        assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(fields(bad)).contains("deploymentId");
+
+        StatusRuntimeException minMax = catchStatus(() -> deployments().createDeployment(CreateDeploymentRequest
+                .newBuilder().setParent("accounts/acme").setDeploymentId("min-max")
+                .setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B).setMinReplicaCount(3)
+                        .setMaxReplicaCount(1))
+                .build()));
+        assertThat(fields(minMax)).contains("maxReplicaCount");
+
+        StatusRuntimeException missing = catchStatus(() -> deployments().getDeployment(GetDeploymentRequest
+                .newBuilder().setName("accounts/acme/deployments/never-was").build()));
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+
+        StatusRuntimeException badName = catchStatus(() -> deployments().getDeployment(GetDeploymentRequest
+                .newBuilder().setName("deployments/x").build()));
+        assertThat(badName.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        StatusRuntimeException noKey = catchStatus(() -> DeploymentsGrpc.newBlockingStub(channel)
+                .getDeployment(GetDeploymentRequest.newBuilder().setName("accounts/acme/deployments/x").build()));
+        assertThat(noKey.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(reason(noKey)).isEqualTo("MISSING_API_KEY");
+
+        StatusRuntimeException wrongKey = catchStatus(() -> withKey(DeploymentsGrpc.newBlockingStub(channel),
+                "em_wrong").getDeployment(
+                        GetDeploymentRequest.newBuilder()
+                                .setName("accounts/acme/deployments/x").build()));
+        assertThat(reason(wrongKey)).isEqualTo("INVALID_API_KEY");
+    }
+
+    @Test
+    void quotasRegionsAndAccountsAreServedToo() {
+        QuotaApiTest.publishDefaultPools();
+        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(channel), KEY);
+        Quota quota = quotas.getQuota(GetQuotaRequest.newBuilder().setName("accounts/acme/quotas/h200-us-iowa-1")
+                .build());
+        assertThat(quota.getMaxValue()).isEqualTo(128);
+
+        Quota updated = quotas.updateQuota(UpdateQuotaRequest.newBuilder()
+                .setQuota(Quota.newBuilder().setName("accounts/acme/quotas/h200-us-iowa-1").setValue(24))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("value")).build());
+        assertThat(updated.getValue()).isEqualTo(24);
+        asAdmin().get("/v1/accounts/acme/quotas/h200-us-iowa-1").then().body("value", equalTo("24"));
+        assertThat(fields(catchStatus(() -> quotas.updateQuota(UpdateQuotaRequest.newBuilder()
+                .setQuota(Quota.newBuilder().setName("accounts/acme/quotas/h200-us-iowa-1").setValue(500))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("value")).build())))).contains("value");
+
+        assertThat(withKey(RegionsGrpc.newBlockingStub(channel), KEY).listRegions(ListRegionsRequest
+                .getDefaultInstance()).getRegionsList()).hasSize(6);
+        assertThat(withKey(AccountsGrpc.newBlockingStub(channel), KEY).getAccount(GetAccountRequest.newBuilder()
+                .setName("accounts/acme").build()).getState()).isEqualTo("READY");
+    }
+
+    @Test
+    void anotherAccountsDeploymentsAreNotFoundOverGrpcToo() {
+        deployments().createDeployment(CreateDeploymentRequest.newBuilder().setParent("accounts/acme")
+                .setDeploymentId("acme-only").setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B)).build());
+        Platform.createAccount("grpc-other");
+        String otherKey = Platform.userWithKey("grpc-other", "admin2", "admin");
+        DeploymentsGrpc.DeploymentsBlockingStub other = withKey(DeploymentsGrpc.newBlockingStub(channel), otherKey);
+
+        StatusRuntimeException get = catchStatus(() -> other.getDeployment(GetDeploymentRequest.newBuilder()
+                .setName("accounts/acme/deployments/acme-only").build()));
+        assertThat(get.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        StatusRuntimeException list = catchStatus(() -> other.listDeployments(ListDeploymentsRequest.newBuilder()
+                .setParent("accounts/acme").build()));
+        assertThat(list.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(other.listDeployments(ListDeploymentsRequest.newBuilder().setParent("accounts/grpc-other")
+                .build()).getDeploymentsList()).isEmpty();
+    }
+
+    static StatusRuntimeException catchStatus(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("the call succeeded where a failure was expected");
+    }
+
+    static String reason(StatusRuntimeException e) {
+        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(d -> d.is(ErrorInfo.class))
+                .map(d -> unpack(d, ErrorInfo.class).getReason()).findFirst().orElse(null);
+    }
+
+    static java.util.List<String> fields(StatusRuntimeException e) {
+        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(d -> d.is(BadRequest.class))
+                .flatMap(d -> unpack(d, BadRequest.class).getFieldViolationsList().stream())
+                .map(BadRequest.FieldViolation::getField).toList();
+    }
+
+    static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type) {
+        try {
+            return any.unpack(type);
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+}

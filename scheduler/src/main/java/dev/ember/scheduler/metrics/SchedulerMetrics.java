@@ -1,0 +1,126 @@
+package dev.ember.scheduler.metrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import dev.ember.scheduler.persistence.DeploymentEntity;
+import dev.ember.scheduler.persistence.ReplicaEntity;
+import dev.ember.scheduler.persistence.ReplicaState;
+import dev.ember.scheduler.placement.Placer;
+
+/**
+ * The scheduler's view on {@code /q/metrics}, as the last reconcile tick of this instance left it: replicas per
+ * deployment and state, desired replicas, GPUs per pool (region and accelerator type), and how long ticks take. With
+ * several scheduler instances only the one holding the lock runs ticks, so read the gauges with {@code max by}.
+ */
+@ApplicationScoped
+public class SchedulerMetrics {
+
+    public static final String REPLICAS = "ember.scheduler.replicas";
+    public static final String DESIRED_REPLICAS = "ember.scheduler.desired.replicas";
+    public static final String GPUS_TOTAL = "ember.scheduler.gpus.total";
+    public static final String GPUS_USED = "ember.scheduler.gpus.used";
+    public static final String GPUS_FREE = "ember.scheduler.gpus.free";
+    public static final String TICK = "ember.scheduler.tick";
+
+    /** States a replica is counted in; TERMINATED replicas are gone. */
+    static final List<ReplicaState> COUNTED = List.of(ReplicaState.PENDING_SCHEDULING, ReplicaState.DOWNLOADING_MODEL,
+            ReplicaState.INITIALIZING, ReplicaState.READY, ReplicaState.DRAINING);
+
+    /** Buckets of the tick histogram: a tick is milliseconds when idle, seconds with thousands of replicas. */
+    static final Duration[] TICK_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    @Inject
+    MeterRegistry registry;
+
+    private MultiGauge replicas;
+    private MultiGauge desired;
+    private MultiGauge gpusTotal;
+    private MultiGauge gpusUsed;
+    private MultiGauge gpusFree;
+
+    @PostConstruct
+    void register() {
+        replicas = MultiGauge.builder(REPLICAS)
+                .description("Replicas of a deployment in each lifecycle state").register(registry);
+        desired = MultiGauge.builder(DESIRED_REPLICAS)
+                .description("Replicas the autoscaler wants for a deployment").register(registry);
+        gpusTotal = MultiGauge.builder(GPUS_TOTAL).description("GPUs in a pool").register(registry);
+        gpusUsed = MultiGauge.builder(GPUS_USED).description("GPUs of a pool held by replicas").register(registry);
+        gpusFree = MultiGauge.builder(GPUS_FREE).description("GPUs of a pool free for new replicas")
+                .register(registry);
+    }
+
+    /**
+     * Records what a tick decided. Every deployment that is not deleted has a row for each state (zeros included,
+     * so sums and alerts see it); a deleted one keeps rows only while replicas drain.
+     */
+    public void observe(List<DeploymentEntity> deployments, List<ReplicaEntity> replicasOfTick,
+            List<Placer.Capacity> capacity) {
+        Map<String, Map<ReplicaState, Integer>> counts = new HashMap<>();
+        for (ReplicaEntity r : replicasOfTick) {
+            ReplicaState state = ReplicaState.valueOf(r.state);
+            if (COUNTED.contains(state)) {
+                counts.computeIfAbsent(r.deploymentName, d -> new HashMap<>()).merge(state, 1, Integer::sum);
+            }
+        }
+        List<MultiGauge.Row<?>> replicaRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> desiredRows = new ArrayList<>();
+        for (DeploymentEntity d : deployments) {
+            Map<ReplicaState, Integer> ofDeployment = counts.getOrDefault(d.name, Map.of());
+            if (d.deleted && ofDeployment.isEmpty()) {
+                continue;
+            }
+            for (ReplicaState state : COUNTED) {
+                replicaRows.add(MultiGauge.Row.of(Tags.of("deployment", d.name, "state", state.name()),
+                        ofDeployment.getOrDefault(state, 0)));
+            }
+            desiredRows.add(MultiGauge.Row.of(Tags.of("deployment", d.name), d.desiredReplicas));
+        }
+        replicas.register(replicaRows, true);
+        desired.register(desiredRows, true);
+
+        List<MultiGauge.Row<?>> total = new ArrayList<>();
+        List<MultiGauge.Row<?>> used = new ArrayList<>();
+        List<MultiGauge.Row<?>> free = new ArrayList<>();
+        for (Placer.Capacity pool : capacity) {
+            Tags tags = Tags.of("region", pool.region(), "accelerator_type", pool.acceleratorType());
+            total.add(MultiGauge.Row.of(tags, pool.totalGpus()));
+            used.add(MultiGauge.Row.of(tags, pool.usedGpus()));
+            free.add(MultiGauge.Row.of(tags, pool.freeGpus()));
+        }
+        gpusTotal.register(total, true);
+        gpusUsed.register(used, true);
+        gpusFree.register(free, true);
+    }
+
+    /**
+     * Records one tick from its start to its commit: {@code applied} when it reconciled, {@code skipped} when another
+     * writer held the lock, {@code failed} when it rolled back.
+     */
+    public void tickEnded(Timer.Sample started, String outcome) {
+        started.stop(Timer.builder(TICK)
+                .description("One reconcile tick (autoscaling, placement, lifecycle steps, events), commit included")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(TICK_BUCKETS)
+                .register(registry));
+    }
+
+    public Timer.Sample tickStarted() {
+        return Timer.start(registry);
+    }
+}
