@@ -18,6 +18,8 @@ java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -
 
 # The whole tick with its database reads and commit, on a real (embedded) PostgreSQL: skip with NO_DB=1.
 if [[ "${NO_DB:-}" != "1" ]]; then
-  ./mvnw -B -ntp -pl scheduler -am verify -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dtest=TickWithDatabaseBench -Dbench.deployments="${2:-10000}" 2>&1 | grep -A1 "reconciler tick with the database"
+  ./mvnw -B -ntp -q -pl scheduler -am verify -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest=TickWithDatabaseBench -Dbench.deployments="${2:-10000}" >/dev/null
+  grep -o "reconciler tick with the database[^&]*" \
+    scheduler/target/surefire-reports/TEST-dev.ember.scheduler.reconcile.TickWithDatabaseBench.xml
 fi

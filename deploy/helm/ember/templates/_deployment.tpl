@@ -64,6 +64,11 @@ spec:
             # Listen on the pod's address, not only on loopback (the services' default outside a container).
             - name: QUARKUS_HTTP_HOST
               value: "0.0.0.0"
+            {{- if eq $c.key "controlPlane" }}
+            # Uploaded model files (signed-URL uploads): on the blobs volume below.
+            - name: EMBER_BLOB_ROOT
+              value: /var/lib/ember/blobs
+            {{- end }}
             - name: EMBER_KAFKA_BOOTSTRAP_SERVERS
               valueFrom:
                 configMapKeyRef:
@@ -154,11 +159,26 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if eq $c.key "controlPlane" }}
+            - name: blobs
+              mountPath: /var/lib/ember/blobs
+            {{- end }}
       volumes:
         # The root filesystem is read-only; Quarkus and Vert.x write their temporary files here.
         - name: tmp
           emptyDir:
             sizeLimit: {{ $root.Values.tmpSizeLimit }}
+        {{- if eq $c.key "controlPlane" }}
+        # Uploaded model files. Every control-plane pod must see the same files: a ReadWriteMany claim in production.
+        - name: blobs
+          {{- if $values.blobs.existingClaim }}
+          persistentVolumeClaim:
+            claimName: {{ $values.blobs.existingClaim }}
+          {{- else }}
+          emptyDir:
+            sizeLimit: {{ $values.blobs.sizeLimit }}
+          {{- end }}
+        {{- end }}
       {{- with $values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

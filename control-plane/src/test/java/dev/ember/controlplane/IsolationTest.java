@@ -74,7 +74,12 @@ class IsolationTest {
             new Attempt("update a quota", (r, acc) -> r.body("{\"value\": \"0\"}")
                     .patch("/v1/accounts/" + acc + "/quotas/h100-us-iowa-1")),
             new Attempt("read usage", (r, acc) -> r.get("/v1/accounts/" + acc + "/billingUsage"
-                    + "?startTime=2026-11-01T00:00:00Z&endTime=2026-11-02T00:00:00Z")));
+                    + "?startTime=2026-11-01T00:00:00Z&endTime=2026-11-02T00:00:00Z")),
+            new Attempt("list models", (r, acc) -> r.get("/v1/accounts/" + acc + "/models")),
+            new Attempt("create a model", (r, acc) -> r.body("{\"modelId\": \"planted\", \"model\": {\"kind\": "
+                    + "\"HF_PEFT_ADDON\", \"peftDetails\": {\"baseModel\": \"" + LLAMA_8B + "\", \"r\": 8}}}")
+                    .post("/v1/accounts/" + acc + "/models")),
+            new Attempt("list deployed models", (r, acc) -> r.get("/v1/accounts/" + acc + "/deployedModels")));
 
     /** Once per class, in @BeforeEach where the test port is known. */
     @BeforeEach

@@ -2,26 +2,13 @@ package dev.ember.controlplane;
 
 import static io.restassured.RestAssured.given;
 
-import java.time.Instant;
-
-import io.quarkus.arc.Arc;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.mutiny.Uni;
-
-import dev.ember.common.auth.ApiKeys;
-import dev.ember.controlplane.account.service.AccountService;
-import dev.ember.controlplane.apikey.persistence.ApiKeyEntity;
-import dev.ember.controlplane.apikey.persistence.ApiKeyRepository;
-import dev.ember.controlplane.user.persistence.UserEntity;
-import dev.ember.controlplane.user.persistence.UserRepository;
 
 /**
  * Accounts for tests. The bootstrap account {@code acme} has a platform-admin key, which may act on every account;
- * isolation is shown with ordinary accounts made here directly in the database (there is no account API yet), each
- * with one user of a role and its API key.
+ * isolation is shown with ordinary accounts made here through the account, user and key API, each with users of a
+ * role and their API keys.
  */
 public final class TestAccounts {
 
@@ -40,53 +27,23 @@ public final class TestAccounts {
     }
 
     /**
-     * Makes sure {@code account} exists with a user of {@code role} ("admin", "user" or "inference-user") holding a
-     * key that is not a platform admin's; returns the key. Idempotent, as test classes share one database.
+     * Makes sure {@code account} exists with a user of {@code role} ("admin", "user" or "inference-user"), through the
+     * API as the platform admin, and returns a new key of that user (not a platform admin's). Idempotent, as test
+     * classes share one database.
      */
     public static String ordinaryKey(String account, String role) {
-        String key = ApiKeys.SECRET_PREFIX + (account + "-" + role + "-testkey-0000000000000000000000").substring(0,
-                40);
         String userId = role.replace("inference-user", "inference");
-        AccountService accounts = Arc.container().instance(AccountService.class).get();
-        UserRepository users = Arc.container().instance(UserRepository.class).get();
-        ApiKeyRepository keys = Arc.container().instance(ApiKeyRepository.class).get();
-        try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> accounts
-                    .ensure(account, account, account + "@example.com")
-                    .chain(() -> users.findById(new UserEntity.Key(account, userId)))
-                    .chain(user -> user != null
-                            ? Uni.createFrom().voidItem()
-                            : users.persist(user(account, userId, role)).replaceWithVoid())
-                    .chain(() -> keys.find("keyHash", ApiKeys.hash(key)).firstResult())
-                    .chain(existing -> existing != null
-                            ? Uni.createFrom().voidItem()
-                            : keys.persist(apiKey(account, userId, key)).replaceWithVoid())));
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot create test account " + account, e);
+        int created = asAdmin().body("{\"email\": \"" + account + "@example.com\"}")
+                .post("/v1/accounts?accountId=" + account).statusCode();
+        if (created != 200 && created != 409) {
+            throw new IllegalStateException("cannot create test account " + account + ": HTTP " + created);
         }
-        return key;
-    }
-
-    private static UserEntity user(String account, String userId, String role) {
-        UserEntity u = new UserEntity();
-        u.accountId = account;
-        u.userId = userId;
-        u.role = role;
-        u.displayName = userId;
-        u.createTime = Instant.now();
-        return u;
-    }
-
-    private static ApiKeyEntity apiKey(String account, String userId, String key) {
-        ApiKeyEntity k = new ApiKeyEntity();
-        k.keyId = account + "-" + userId;
-        k.accountId = account;
-        k.userId = userId;
-        k.keyHash = ApiKeys.hash(key);
-        k.prefix = ApiKeys.prefix(key);
-        k.displayName = "test key";
-        k.platformAdmin = false;
-        k.createTime = Instant.now();
-        return k;
+        int user = asAdmin().body("{\"role\": \"" + role + "\", \"email\": \"" + userId + "@" + account
+                + ".example\"}").post("/v1/accounts/" + account + "/users?userId=" + userId).statusCode();
+        if (user != 200 && user != 409) {
+            throw new IllegalStateException("cannot create user " + userId + " of " + account + ": HTTP " + user);
+        }
+        return asAdmin().body("{\"apiKey\": {}}").post("/v1/accounts/" + account + "/users/" + userId + "/apiKeys")
+                .then().statusCode(200).extract().path("key");
     }
 }

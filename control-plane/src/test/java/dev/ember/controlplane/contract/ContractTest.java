@@ -18,6 +18,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.ember.controlplane.Platform;
+import dev.ember.controlplane.model.ModelFixtures;
 import dev.ember.controlplane.quota.QuotaApiTest;
 import dev.ember.testsupport.EmberInfraResource;
 
@@ -88,6 +90,27 @@ class ContractTest {
                 "gatewayQuota");
         assertConforms(asPlatformAdmin().get("/v1/accounts/acme/billingUsage?startTime=2026-11-01T00:00:00Z"
                 + "&endTime=2026-11-30T00:00:00Z"), "gatewayAccountUsage");
+    }
+
+    @Test
+    void modelsAndDeployedModels() {
+        assertConforms(asPlatformAdmin().get("/v1/" + LLAMA_8B), "gatewayModel");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/fireworks/models?pageSize=3"), "gatewayListModelsResponse");
+        String lora = ModelFixtures.readyLora(Platform.PLATFORM_ADMIN_KEY, "acme", "contract-lora", LLAMA_8B);
+        assertConforms(asPlatformAdmin().get("/v1/" + lora), "gatewayModel");
+        assertConforms(asPlatformAdmin().body("{\"modelId\": \"contract-uploading\", \"model\": {\"kind\": "
+                + "\"HF_PEFT_ADDON\", \"peftDetails\": {\"baseModel\": \"" + LLAMA_8B + "\", \"r\": 8}}}")
+                .post("/v1/accounts/acme/models"), "gatewayModel");
+        assertConforms(asPlatformAdmin().body("{\"filenameToSize\": {\"adapter_config.json\": 10}}")
+                .post("/v1/accounts/acme/models/contract-uploading:getUploadEndpoint"),
+                "gatewayGetModelUploadEndpointResponse");
+
+        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=contract-base").then().statusCode(200);
+        assertConforms(asPlatformAdmin().body("{\"model\": \"" + lora + "\", \"deployment\": "
+                + "\"accounts/acme/deployments/contract-base\"}").post("/v1/accounts/acme/deployedModels"),
+                "gatewayDeployedModel");
+        assertConforms(asPlatformAdmin().get("/v1/accounts/acme/deployedModels"), "gatewayListDeployedModelsResponse");
     }
 
     @Test

@@ -254,7 +254,7 @@ class DeployedModelTest {
         as(gamma).delete("/v1/accounts/beta/deployedModels/beta-dm").then().statusCode(404);
         as(gamma).body("{\"displayName\": \"mine\"}").patch("/v1/accounts/beta/deployedModels/beta-dm").then()
                 .statusCode(404);
-        as(gamma).get("/v1/accounts/beta/deployedModels").then().statusCode(403);
+        as(gamma).get("/v1/accounts/beta/deployedModels").then().statusCode(404);
         // gamma can name neither beta's addon nor beta's deployment in its own account.
         String gammaLora = readyLora(gamma, "gamma", "gamma-lora", LLAMA_8B);
         assertBadField(as(gamma).body("{\"model\": \"" + gammaLora + "\", \"deployment\": "

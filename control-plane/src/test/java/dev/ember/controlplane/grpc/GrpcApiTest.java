@@ -32,17 +32,29 @@ import io.restassured.RestAssured;
 import dev.ember.controlplane.Platform;
 import dev.ember.controlplane.quota.QuotaApiTest;
 import dev.ember.proto.v1.AccountsGrpc;
+import dev.ember.proto.v1.ApiKey;
+import dev.ember.proto.v1.ApiKeysGrpc;
 import dev.ember.proto.v1.AutoscalingPolicy;
+import dev.ember.proto.v1.CreateDeployedModelRequest;
 import dev.ember.proto.v1.CreateDeploymentRequest;
+import dev.ember.proto.v1.CreateUserRequest;
 import dev.ember.proto.v1.DeleteDeploymentRequest;
+import dev.ember.proto.v1.DeleteModelRequest;
+import dev.ember.proto.v1.DeployedModel;
+import dev.ember.proto.v1.DeployedModelsGrpc;
 import dev.ember.proto.v1.Deployment;
 import dev.ember.proto.v1.DeploymentState;
 import dev.ember.proto.v1.DeploymentsGrpc;
 import dev.ember.proto.v1.GetAccountRequest;
 import dev.ember.proto.v1.GetDeploymentRequest;
+import dev.ember.proto.v1.GetModelRequest;
 import dev.ember.proto.v1.GetQuotaRequest;
+import dev.ember.proto.v1.ListDeployedModelsRequest;
 import dev.ember.proto.v1.ListDeploymentsRequest;
 import dev.ember.proto.v1.ListRegionsRequest;
+import dev.ember.proto.v1.ListUsersRequest;
+import dev.ember.proto.v1.Model;
+import dev.ember.proto.v1.ModelsGrpc;
 import dev.ember.proto.v1.Placement;
 import dev.ember.proto.v1.Quota;
 import dev.ember.proto.v1.QuotasGrpc;
@@ -50,6 +62,9 @@ import dev.ember.proto.v1.RegionsGrpc;
 import dev.ember.proto.v1.UndeleteDeploymentRequest;
 import dev.ember.proto.v1.UpdateDeploymentRequest;
 import dev.ember.proto.v1.UpdateQuotaRequest;
+import dev.ember.proto.v1.UpdateUserRequest;
+import dev.ember.proto.v1.User;
+import dev.ember.proto.v1.UsersGrpc;
 import dev.ember.testsupport.EmberInfraResource;
 
 /** The gRPC API as a client sees it, on the control plane's HTTP port, next to the REST API it mirrors. */
@@ -207,6 +222,67 @@ class GrpcApiTest {
         assertThat(list.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(other.listDeployments(ListDeploymentsRequest.newBuilder().setParent("accounts/grpc-other")
                 .build()).getDeploymentsList()).isEmpty();
+    }
+
+    @Test
+    void usersKeysModelsAndDeployedModelsAreServedToo() {
+        Platform.createAccount("grpc-co");
+        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(channel), KEY);
+        User ada = users.createUser(CreateUserRequest.newBuilder().setParent("accounts/grpc-co").setUserId("ada")
+                .setUser(User.newBuilder().setRole("user").setEmail("ada@grpc-co.example")).build());
+        assertThat(ada.getName()).isEqualTo("accounts/grpc-co/users/ada");
+        assertThat(users.updateUser(UpdateUserRequest.newBuilder().setUser(User.newBuilder()
+                .setName(ada.getName()).setRole("admin")).build()).getRole()).isEqualTo("admin");
+        assertThat(users.listUsers(ListUsersRequest.newBuilder().setParent("accounts/grpc-co").build())
+                .getUsersList()).extracting(User::getName).contains(ada.getName());
+
+        ApiKeysGrpc.ApiKeysBlockingStub keys = withKey(ApiKeysGrpc.newBlockingStub(channel), KEY);
+        ApiKey key = keys.createApiKey(dev.ember.proto.v1.CreateApiKeyRequest.newBuilder()
+                .setParent(ada.getName()).setApiKey(ApiKey.newBuilder().setDisplayName("ci")).build());
+        assertThat(key.getKey()).startsWith(key.getPrefix());
+        // The new key works over gRPC, and revoking it over gRPC stops it.
+        AccountsGrpc.AccountsBlockingStub asAda = withKey(AccountsGrpc.newBlockingStub(channel), key.getKey());
+        assertThat(asAda.getAccount(GetAccountRequest.newBuilder().setName("accounts/grpc-co").build()).getName())
+                .isEqualTo("accounts/grpc-co");
+        keys.deleteApiKey(dev.ember.proto.v1.DeleteApiKeyRequest.newBuilder().setParent(ada.getName())
+                .setKeyId(key.getKeyId()).build());
+        assertThat(reason(catchStatus(() -> asAda.getAccount(GetAccountRequest.newBuilder()
+                .setName("accounts/grpc-co").build())))).isEqualTo("API_KEY_REVOKED");
+
+        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(channel), KEY);
+        Model lora = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder().setParent("accounts/acme")
+                .setModelId("grpc-lora").setModel(Model.newBuilder().setKind("HF_PEFT_ADDON")
+                        .setPeftDetails(Model.PeftDetails.newBuilder().setBaseModel(LLAMA_8B).setR(8)))
+                .build());
+        assertThat(lora.getState()).isEqualTo("UPLOADING");
+        assertThat(lora.getPeftDetails().getR()).isEqualTo(8);
+        assertThat(models.getModel(GetModelRequest.newBuilder().setName(LLAMA_8B).build()).getSupportsLora())
+                .isTrue();
+        assertThat(fields(catchStatus(() -> models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder()
+                .setParent("accounts/acme").setModelId("bad-lora").setModel(Model.newBuilder()
+                        .setKind("HF_PEFT_ADDON").setPeftDetails(Model.PeftDetails.newBuilder()
+                                .setBaseModel(LLAMA_8B).setR(3)))
+                .build())))).isNotEmpty();
+        models.deleteModel(DeleteModelRequest.newBuilder().setName(lora.getName()).build());
+        assertThat(catchStatus(() -> models.getModel(GetModelRequest.newBuilder().setName(lora.getName()).build()))
+                .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(DeployedModelsGrpc.newBlockingStub(channel),
+                KEY);
+        // Loading an addon that is not READY (still UPLOADING) is refused with the same error as over REST.
+        Model pending = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder()
+                .setParent("accounts/acme").setModelId("grpc-pending").setModel(Model.newBuilder()
+                        .setKind("HF_PEFT_ADDON").setPeftDetails(Model.PeftDetails.newBuilder()
+                                .setBaseModel(LLAMA_8B).setR(8)))
+                .build());
+        StatusRuntimeException notReady = catchStatus(() -> deployed.createDeployedModel(
+                CreateDeployedModelRequest.newBuilder().setParent("accounts/acme").setDeployedModel(
+                        DeployedModel.newBuilder().setModel(pending.getName())
+                                .setDeployment("accounts/acme/deployments/over-grpc"))
+                        .build()));
+        assertThat(notReady.getStatus().getCode()).isIn(Status.Code.FAILED_PRECONDITION,
+                Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND);
+        assertThat(deployed.listDeployedModels(ListDeployedModelsRequest.newBuilder().setParent("accounts/acme")
+                .setFilter("model = \"" + pending.getName() + "\"").build()).getDeployedModelsList()).isEmpty();
     }
 
     static StatusRuntimeException catchStatus(Runnable call) {

@@ -212,8 +212,8 @@ class ModelApiTest {
             r.then().statusCode(404).body("status", equalTo("NOT_FOUND"))
                     .body("message", containsString("does not exist"));
         }
-        as(gamma).get("/v1/accounts/beta/models").then().statusCode(403);
-        as(gamma).body(lora("stolen", LLAMA_8B, 8)).post("/v1/accounts/beta/models").then().statusCode(403);
+        as(gamma).get("/v1/accounts/beta/models").then().statusCode(404);
+        as(gamma).body(lora("stolen", LLAMA_8B, 8)).post("/v1/accounts/beta/models").then().statusCode(404);
         // Nor can another account build on it: to gamma it does not exist.
         assertBadField(createLora(gamma, "gamma", "on-beta", betaBase, 8), "model.peftDetails.baseModel")
                 .body("message", containsString("does not exist"));

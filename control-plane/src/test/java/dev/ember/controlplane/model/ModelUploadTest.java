@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +48,7 @@ import io.restassured.response.Response;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ModelSpec;
+import dev.ember.controlplane.TestClock;
 import dev.ember.controlplane.upload.UploadToken;
 import dev.ember.controlplane.upload.UploadTokens;
 import dev.ember.testsupport.EmberInfraResource;
@@ -236,13 +236,13 @@ class ModelUploadTest {
         String uid = kafka().first(EventTypes.MODEL_CREATED, e -> e.subject().equals(model), EVENT_WAIT)
                 .orElseThrow().data().model().uid();
         String expired = tokens.sign(new UploadToken("model", model, uid, "adapter_config.json", config.length,
-                Instant.now().minusSeconds(1)));
+                TestClock.CLOCK.instant().minusSeconds(1)));
         put(base + expired, config).then().statusCode(403)
                 .body("details[0].reason", equalTo("UPLOAD_URL_EXPIRED"))
                 .body("message", containsString("expired"));
         // Signed here, for a model that was deleted and created again: the old incarnation's URL is dead.
         String stale = tokens.sign(new UploadToken("model", model, "another-uid", "adapter_config.json",
-                config.length, Instant.now().plusSeconds(60)));
+                config.length, TestClock.CLOCK.instant().plusSeconds(60)));
         put(base + stale, config).then().statusCode(404).body("details[0].reason", equalTo("UPLOAD_TARGET_GONE"));
 
         // The genuine URL still works.

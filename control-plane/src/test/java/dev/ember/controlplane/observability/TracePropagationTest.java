@@ -86,4 +86,44 @@ class TracePropagationTest {
                 .allSatisfy(root -> assertThat(root.getKind()).isIn(SpanKind.SERVER, SpanKind.CONSUMER,
                         SpanKind.PRODUCER)));
     }
+
+    @Test
+    void aGrpcCallContinuesTheCallersTraceIntoTheCreatedEvent() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("localhost",
+                io.restassured.RestAssured.port).usePlaintext().build();
+        try {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + KEY);
+            headers.put(io.grpc.Metadata.Key.of("traceparent", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    "00-" + traceId + "-" + callerSpan + "-01");
+            dev.ember.proto.v1.DeploymentsGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .createDeployment(dev.ember.proto.v1.CreateDeploymentRequest.newBuilder()
+                            .setParent("accounts/acme").setDeploymentId("traced-grpc")
+                            .setDeployment(dev.ember.proto.v1.Deployment.newBuilder()
+                                    .setBaseModel("accounts/fireworks/models/llama-v3p1-8b-instruct"))
+                            .build());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        ConsumerRecord<String, byte[]> record = new KafkaEvents(ConfigProvider.getConfig()
+                .getValue("kafka.bootstrap.servers", String.class))
+                .firstRecord(EventTypes.DEPLOYMENT_CREATED, "accounts/acme/deployments/traced-grpc",
+                        Duration.ofSeconds(30))
+                .orElseThrow();
+        Header traceparent = record.headers().lastHeader(TraceContext.TRACEPARENT);
+        assertThat(TraceContext.traceId(new String(traceparent.value(), StandardCharsets.UTF_8)))
+                .as("the event continues the gRPC caller's trace").isEqualTo(traceId);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+                .as("the gRPC server span, child of the caller's")
+                .anySatisfy(span -> {
+                    assertThat(span.getTraceId()).isEqualTo(traceId);
+                    assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+                    assertThat(span.getParentSpanContext().getSpanId()).isEqualTo(callerSpan);
+                }));
+    }
 }

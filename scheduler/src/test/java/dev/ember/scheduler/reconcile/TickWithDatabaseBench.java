@@ -57,22 +57,22 @@ class TickWithDatabaseBench {
         String regions = "(array['US_IOWA_1','US_VIRGINIA_1','US_TEXAS_1','EU_FRANKFURT_1','EU_ICELAND_1',"
                 + "'AP_TOKYO_1'])";
         List<String> setup = List.of(
-                "insert into deployment (name, uid, generation, base_model, weight_bytes, accelerator_type, "
+                "insert into scheduler.deployment (name, uid, generation, base_model, weight_bytes, accelerator_type, "
                         + "accelerator_count, placement, pinned_region, desired_replicas, min_replicas, max_replicas, "
                         + "last_request_time, create_time, update_time, replica_generation, precision) "
                         + "select 'accounts/a' || (i % 100) || '/deployments/d-' || i, 'uid-' || i, 1, "
                         + "'accounts/fireworks/models/llama-v3p1-8b-instruct', 8030000000, 'NVIDIA_H100_80GB', 1, "
                         + "'GLOBAL', " + regions + "[1 + i % 6], 1 + (i % 2), 1, 4, now(), now(), now(), 1, 'FP8' "
                         + "from generate_series(1, " + DEPLOYMENTS + ") i",
-                "insert into replica (name, deployment_name, deployment_uid, state, node_id, region, accelerator_type, "
+                "insert into scheduler.replica (name, deployment_name, deployment_uid, state, node_id, region, accelerator_type, "
                         + "gpus, sequence, message, create_time, update_time, generation) "
                         + "select d.name || '/replicas/r-' || r, d.name, d.uid, 'READY', "
                         + "lower(replace(d.pinned_region, '_', '-')) || '-nvidia-h100-80gb-' "
                         + "|| ((row_number() over ()) % 800), d.pinned_region, 'NVIDIA_H100_80GB', 1, 4, '', now(), "
-                        + "now(), 1 from deployment d, generate_series(1, 2) r where r <= d.desired_replicas",
-                "insert into deployment_load (deployment, instance, requests_per_second, concurrent_requests, "
+                        + "now(), 1 from scheduler.deployment d, generate_series(1, 2) r where r <= d.desired_replicas",
+                "insert into scheduler.deployment_load (deployment, instance, requests_per_second, concurrent_requests, "
                         + "prompt_tokens_per_second, generated_tokens_per_second, reported_at) "
-                        + "select name, 'dp-0', 5, (random() * 40)::int, 5000, 1000, now() from deployment");
+                        + "select name, 'dp-0', 5, (random() * 40)::int, 5000, 1000, now() from scheduler.deployment");
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
                 .chain(s -> {
                     io.smallrye.mutiny.Uni<Integer> chain = io.smallrye.mutiny.Uni.createFrom().item(0);

@@ -14,6 +14,7 @@ import dev.ember.controlplane.deployment.api.ScaleDeploymentRequest;
 import dev.ember.controlplane.deployment.service.DeploymentListRequest;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
+import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.proto.v1.CreateDeploymentRequest;
 import dev.ember.proto.v1.DeleteDeploymentRequest;
@@ -45,7 +46,7 @@ public class DeploymentGrpcService implements Deployments {
         return auth.call(caller -> {
             String account = AccountName.parse("parent", request.getParent()).account();
             return deployments.list(caller, DeploymentListRequest.parse(account,
-                    request.getPageSize() == 0 ? null : Integer.toString(request.getPageSize()),
+                    GrpcLists.pageSize(request.getPageSize()),
                     ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
                     ProtoJson.orNull(request.getOrderBy()), Boolean.toString(request.getShowDeleted())))
                     .map(page -> ProtoJson.toProto(page, ListDeploymentsResponse.newBuilder()));
@@ -70,10 +71,7 @@ public class DeploymentGrpcService implements Deployments {
         return auth.call(caller -> {
             DeploymentName name = DeploymentName.parse("deployment.name", request.getDeployment().getName());
             Deployment body = ProtoJson.toApi(request.getDeployment(), Deployment.class);
-            String mask = request.hasUpdateMask() && request.getUpdateMask().getPathsCount() > 0
-                    ? String.join(",", request.getUpdateMask().getPathsList().stream()
-                            .map(DeploymentGrpcService::camel).toList())
-                    : null;
+            String mask = GrpcLists.updateMask(request.hasUpdateMask(), request.getUpdateMask());
             return deployments.update(caller, name, body, mask, ProtoJson.orNull(request.getEtag()))
                     .map(tagged -> proto(tagged.deployment()));
         });
@@ -100,20 +98,5 @@ public class DeploymentGrpcService implements Deployments {
 
     private static dev.ember.proto.v1.Deployment proto(Deployment d) {
         return ProtoJson.toProto(d, dev.ember.proto.v1.Deployment.newBuilder());
-    }
-
-    /** A FieldMask path (snake_case, as protobuf writes it) as the REST name: min_replica_count -> minReplicaCount. */
-    static String camel(String path) {
-        StringBuilder out = new StringBuilder();
-        boolean upper = false;
-        for (char c : path.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                out.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return out.toString();
     }
 }

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.name.AccountName;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
+import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.service.QuotaService;
@@ -40,7 +41,7 @@ public class QuotaGrpcService implements Quotas {
     @Override
     public Uni<ListQuotasResponse> listQuotas(ListQuotasRequest request) {
         return auth.call(caller -> quotas.list(caller, AccountName.parse("parent", request.getParent()).account(),
-                request.getPageSize() == 0 ? null : Integer.toString(request.getPageSize()),
+                GrpcLists.pageSize(request.getPageSize()),
                 ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()))
                 .map(page -> ProtoJson.toProto(page, ListQuotasResponse.newBuilder())));
     }

@@ -90,6 +90,33 @@ class ChartWorkloadsTest {
     }
 
     @Test
+    void theControlPlaneKeepsUploadedModelFilesOnAClaimWhenOneIsGiven() {
+        RenderedChart byDefault = EmberChart.render();
+        Container container = byDefault.container("control-plane");
+        assertThat(container.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("EMBER_BLOB_ROOT");
+            assertThat(env.getValue()).isEqualTo("/var/lib/ember/blobs");
+        });
+        assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getName()).isEqualTo("blobs");
+            assertThat(mount.getMountPath()).isEqualTo("/var/lib/ember/blobs");
+        });
+        assertThat(blobs(byDefault).getEmptyDir().getSizeLimit().toString()).isEqualTo("10Gi");
+        assertThat(blobs(byDefault).getPersistentVolumeClaim()).isNull();
+
+        Volume claimed = blobs(EmberChart.render(Map.of("controlPlane.blobs.existingClaim", "ember-blobs")));
+        assertThat(claimed.getPersistentVolumeClaim().getClaimName()).isEqualTo("ember-blobs");
+        assertThat(claimed.getEmptyDir()).isNull();
+        assertThat(byDefault.container("scheduler").getVolumeMounts())
+                .noneSatisfy(mount -> assertThat(mount.getName()).isEqualTo("blobs"));
+    }
+
+    private static Volume blobs(RenderedChart chart) {
+        return chart.deployment("control-plane").getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("blobs")).findFirst().orElseThrow();
+    }
+
+    @Test
     void imagesDefaultToTheAppVersionWithoutARegistry() {
         RenderedChart chart = EmberChart.render();
 
