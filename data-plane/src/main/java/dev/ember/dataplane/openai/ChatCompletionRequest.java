@@ -2,6 +2,7 @@ package dev.ember.dataplane.openai;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,8 +34,12 @@ public record ChatCompletionRequest(
 
     /**
      * A chat message; {@code content} is a string or a list of {@code {"type": "text", "text": ...}} parts, and may be
-     * null on an assistant message that called tools.
+     * null on an assistant message that called tools. The fields a client sends back with an assistant message it
+     * received are accepted and not used: OpenAI's ({@code refusal}, {@code audio}, {@code function_call},
+     * {@code annotations}), Fireworks' {@code reasoning_content}, and {@code parsed}, which the OpenAI SDK's
+     * {@code runTools} and {@code parse} add. Other unknown fields are refused as everywhere.
      */
+    @JsonIgnoreProperties({"refusal", "audio", "function_call", "annotations", "reasoning_content", "parsed"})
     public record Message(String role, JsonNode content, String name,
             @JsonProperty("tool_calls") JsonNode toolCalls,
             @JsonProperty("tool_call_id") String toolCallId) {

@@ -227,6 +227,20 @@ class ChatParametersTest {
                 .isGreaterThan(reply.path("usage").path("prompt_tokens").asInt());
     }
 
+    /** What the OpenAI SDK's tool runner sends back: the message it received, with its own parsed fields added. */
+    @Test
+    void theMessageTheOpenAiSdkSendsBackWithItsParsedFieldsIsAccepted() {
+        String body = "{\"model\": \"" + READY + "\", \"tools\": [" + WEATHER + "], \"messages\": ["
+                + "{\"role\": \"user\", \"content\": \"Weather in Paris?\"}, "
+                + "{\"role\": \"assistant\", \"content\": null, \"refusal\": null, \"parsed\": null, \"tool_calls\": "
+                + "[{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\": \"get_weather\", "
+                + "\"arguments\": \"{}\", \"parsed_arguments\": null}}]}, "
+                + "{\"role\": \"tool\", \"tool_call_id\": \"call_1\", \"content\": \"sunny\"}]}";
+        as(KEY).body(body).post(CHAT).then().log().ifValidationFails().statusCode(200);
+        assertParam(as(KEY).body(body.replace("\"parsed\": null", "\"parsd\": null")).post(CHAT),
+                "messages[1].parsd");
+    }
+
     @Test
     void aStreamedToolCallComesAsOpenAiToolCallDeltas() {
         JsonNode whole = ask(", \"seed\": 8, \"tools\": [" + WEATHER + "]");
