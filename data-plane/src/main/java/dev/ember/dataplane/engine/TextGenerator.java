@@ -1,8 +1,11 @@
 package dev.ember.dataplane.engine;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Real, readable text for simulated replies, deterministic for a seed: sentences drawn from a fixed vocabulary, one
@@ -23,6 +26,9 @@ public final class TextGenerator {
     private static final String[] LINKS = {"and", "while", "because", "so", "but", "when", "as", "until"};
     private static final String[] ENDINGS = {"today", "again", "quickly", "for everyone", "in time", "as planned",
             "without delay", "on request", "by design", "at scale"};
+
+    /** Every word and punctuation mark the generator writes, lower case, each once. */
+    static final List<String> VOCABULARY = vocabulary();
 
     /** The generated tokens, in order, and whether the text ended on its own before the limit. */
     public record Generation(List<String> tokens, boolean finished) {
@@ -55,6 +61,33 @@ public final class TextGenerator {
             }
         }
         return new Generation(tokens, true);
+    }
+
+    /** A phrase of {@code words} words drawn from the vocabulary, lower case, separated by single spaces. */
+    public static String phrase(Random random, int words) {
+        StringBuilder phrase = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            if (i > 0) {
+                phrase.append(' ');
+            }
+            phrase.append(pick(random, i % 2 == 0 ? ADJECTIVES : NOUNS));
+        }
+        return phrase.toString();
+    }
+
+    /** A noun of the vocabulary: a plausible name for a JSON property. */
+    public static String noun(Random random) {
+        return pick(random, NOUNS);
+    }
+
+    private static List<String> vocabulary() {
+        Set<String> words = new LinkedHashSet<>();
+        Stream.of(OPENERS, NOUNS, VERBS, ADJECTIVES, LINKS, ENDINGS).flatMap(Stream::of)
+                .flatMap(w -> Stream.of(w.split(" "))).map(String::toLowerCase).forEach(words::add);
+        words.add("the");
+        words.add(".");
+        words.add(",");
+        return List.copyOf(words);
     }
 
     private static List<String> sentence(Random random) {

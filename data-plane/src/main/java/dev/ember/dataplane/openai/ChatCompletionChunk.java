@@ -21,10 +21,23 @@ public record ChatCompletionChunk(
     public record Choice(
             int index,
             Delta delta,
+            ChatCompletion.Logprobs logprobs,
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content) {
+    public record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {
+    }
+
+    /**
+     * A piece of a tool call, as OpenAI streams it: the first carries the call's id, type and function name, the
+     * next ones only further pieces of its arguments.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCallDelta(int index, String id, String type, FunctionDelta function) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FunctionDelta(String name, String arguments) {
     }
 }

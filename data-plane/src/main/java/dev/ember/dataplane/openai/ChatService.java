@@ -1,12 +1,10 @@
 package dev.ember.dataplane.openai;
 
-import java.time.Clock;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,213 +13,134 @@ import jakarta.ws.rs.core.StreamingOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ember.common.error.EmberException;
-import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
-import dev.ember.common.error.UnavailableException;
-import dev.ember.common.event.DeploymentSpec;
-import dev.ember.common.event.UsageReported;
-import dev.ember.dataplane.engine.ModelDoesNotFitException;
-import dev.ember.dataplane.engine.ReplicaEngine;
-import dev.ember.dataplane.engine.TextGenerator;
 import dev.ember.dataplane.engine.Tokenizer;
-import dev.ember.dataplane.messaging.LoadReporter;
-import dev.ember.dataplane.messaging.UsageReporter;
-import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.routing.KeyCache;
-import dev.ember.dataplane.routing.ModelResolver;
-import dev.ember.dataplane.routing.RoutingTable;
 
-/** Chat completions: validate, resolve the deployment, pick a ready replica, generate. */
+/**
+ * Chat completions: the messages (and the tools offered) make one prompt through the chat template; each choice's
+ * reply is text, JSON under a JSON response format, or a call of one of the tools.
+ */
 @ApplicationScoped
 public class ChatService {
 
-    public static final int DEFAULT_MAX_TOKENS = 2048;
-    static final Duration SCALING_UP_RETRY = Duration.ofSeconds(10);
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     @Inject
-    ModelResolver models;
-
-    @Inject
-    RoutingTable routing;
-
-    @Inject
-    LoadReporter load;
+    InferenceService inference;
 
     @Inject
     ObjectMapper json;
 
-    @Inject
-    Clock clock;
-
-    @Inject
-    UsageReporter usage;
-
-    @Inject
-    InferenceMetrics metrics;
-
-    /** A validated request bound to the replica that will serve it, with its reply already drawn. */
-    public record Prepared(ChatCompletionRequest request, String deployment, RoutingTable.Replica replica,
-            ReplicaEngine engine, int promptTokens,
-            TextGenerator.Generation generation, String id, long created, UsageReporter.Key usageKey) {
-
-        public boolean streaming() {
-            return Boolean.TRUE.equals(request.stream());
-        }
-
-        String finishReason() {
-            return generation.finished() ? "stop" : "length";
-        }
-
-        /** Starts the serving metrics of this request, labelled with the deployment's model, not the request's. */
-        InferenceMetrics.Request timing(InferenceMetrics metrics) {
-            return metrics.start(engine.model().model().name(), deployment);
-        }
-
-        ChatCompletion.Usage usage() {
-            int completion = generation.tokens().size();
-            return new ChatCompletion.Usage(promptTokens, completion, promptTokens + completion);
-        }
-    }
-
-    /** Validates, resolves the deployment, picks the least-loaded ready replica and draws the reply. */
-    public Prepared prepare(KeyCache.Key caller, ChatCompletionRequest request) {
-        if (request == null) {
-            throw InvalidArgumentException.field("body", "a JSON request body is required");
-        }
-        List<String> texts = validate(request);
-        DeploymentSpec deployment = models.resolve(request.model(), caller);
-
-        int promptTokens = Tokenizer.REPLY_PRIMER;
-        for (String text : texts) {
-            promptTokens += Tokenizer.count(text) + Tokenizer.PER_MESSAGE;
-        }
-        int context = deployment.contextLength();
-        if (promptTokens >= context) {
-            throw new EmberException(ErrorCode.INVALID_ARGUMENT, "context_length_exceeded", "the prompt is "
-                    + promptTokens + " tokens long, more than " + (deployment.maxContextLength() > 0
-                            ? "the deployment's maxContextLength of "
-                            : "the model's context length of ")
-                    + context);
-        }
-        int requested = request.maxCompletionTokens() != null
-                ? request.maxCompletionTokens()
-                : request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS;
-        int maxTokens = Math.min(requested, context - promptTokens);
-
-        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(() -> {
-            load.wakeUp(deployment.name());
-            return new UnavailableException("DEPLOYMENT_SCALING_UP", "deployment " + deployment.name()
-                    + " has no ready replica; one is starting, retry shortly", SCALING_UP_RETRY);
-        });
-        ReplicaEngine engine = engineOf(replica, deployment);
-        long kvRoom = engine.model().kvCapacityTokens() - promptTokens;
-        if (kvRoom < 1) {
-            throw new EmberException(ErrorCode.INVALID_ARGUMENT, "context_length_exceeded", "the prompt is "
-                    + promptTokens + " tokens long, more than fits the KV cache of this deployment's replicas ("
-                    + engine.model().kvCapacityTokens() + " tokens)");
-        }
-        maxTokens = (int) Math.min(maxTokens, kvRoom);
-        long seed = request.seed() != null
-                ? request.seed() * 31 + String.join("\n", texts).hashCode()
-                : ThreadLocalRandom.current().nextLong();
-        return new Prepared(request, deployment.name(), replica, engine, promptTokens,
-                TextGenerator.generate(seed, maxTokens),
-                "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
-                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
-                        UsageReported.DEDICATED_DEPLOYMENT));
-    }
-
-    /** A whole reply, and how long its first token took on the simulated replica. */
-    public record Completed(ChatCompletion completion, Duration timeToFirstToken) {
-    }
-
-    /** The whole reply as one {@code chat.completion}, returned when the engine has generated all of it. */
-    public Completed complete(Prepared p) {
-        List<String> tokens = p.generation().tokens();
-        LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
-        InferenceMetrics.Request timing = p.timing(metrics);
-        String finished = null;
-        try (AutoCloseable inFlight = p.replica().acquire();
-                Pacing pacing = new Pacing(p.engine(), p.promptTokens(), tokens.size())) {
-            Duration ttft = pacing.firstToken();
-            timing.firstToken();
-            for (int i = 1; i < tokens.size(); i++) {
-                pacing.nextToken();
-                timing.nextToken();
-            }
-            finished = p.finishReason();
-            ChatCompletion completion = new ChatCompletion(p.id(), "chat.completion", p.created(),
-                    p.request().model(), List.of(new ChatCompletion.Choice(0,
-                            new ChatCompletion.Message("assistant", p.generation().text()), p.finishReason())),
-                    p.usage());
-            return new Completed(completion, ttft);
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } finally {
-            tracked.finish(tokens.size());
-            timing.finish(p.promptTokens(), tokens.size(), finished);
-            usage.record(p.usageKey(), p.promptTokens(), tokens.size());
-        }
-    }
-
-    private static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
-        try {
-            return replica.engine(deployment);
-        } catch (ModelDoesNotFitException e) {
-            throw new UnavailableException("REPLICA_CANNOT_SERVE", e.getMessage());
-        }
-    }
-
-    /** The reply as server-sent events, written when the response is. */
-    public StreamingOutput stream(Prepared p) {
-        return new ChatStream(p, json, load, usage, metrics);
-    }
-
-    /** Checks the request and returns the text of each message. */
-    private static List<String> validate(ChatCompletionRequest request) {
+    /** Validates, then prepares the request on a replica with every choice's reply drawn. */
+    public InferenceService.Prepared prepare(KeyCache.Key caller, ChatCompletionRequest request) {
         List<FieldViolation> violations = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        if (request.messages() == null || request.messages().isEmpty()) {
-            violations.add(new FieldViolation("messages", "at least one message is required"));
-        } else {
-            for (int i = 0; i < request.messages().size(); i++) {
-                ChatCompletionRequest.Message m = request.messages().get(i);
-                if (m == null || m.role() == null || !ROLES.contains(m.role())) {
-                    violations.add(new FieldViolation("messages[" + i + "].role",
-                            "must be one of system, developer, user, assistant, tool"));
-                    continue;
-                }
-                String text = text(m.content());
-                if (text == null) {
-                    violations.add(new FieldViolation("messages[" + i + "].content",
-                            "must be a string or a list of {\"type\": \"text\", \"text\": ...} parts"));
-                } else {
-                    texts.add(text);
-                }
-            }
-        }
-        Integer maxTokens = request.maxCompletionTokens() != null
-                ? request.maxCompletionTokens()
-                : request.maxTokens();
-        if (maxTokens != null && maxTokens < 1) {
-            violations.add(new FieldViolation(request.maxCompletionTokens() != null
-                    ? "max_completion_tokens"
-                    : "max_tokens", "must be at least 1"));
-        }
-        if (request.temperature() != null && (request.temperature() < 0 || request.temperature() > 2)) {
-            violations.add(new FieldViolation("temperature", "must be between 0 and 2"));
-        }
-        if (request.topP() != null && (request.topP() <= 0 || request.topP() > 1)) {
-            violations.add(new FieldViolation("top_p", "must be greater than 0 and at most 1"));
-        }
-        if (request.n() != null && request.n() != 1) {
-            violations.add(new FieldViolation("n", "only n = 1 is supported by this version of Ember"));
+        List<String> texts = messages(request, violations);
+        Sampling sampling = Sampling.of(request, violations);
+        Tools tools = Tools.of(request, violations);
+        if (request.promptTruncateLen() != null && request.promptTruncateLen() < 1) {
+            violations.add(new FieldViolation("prompt_truncate_len", "must be at least 1"));
         }
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);
+        }
+        String lastRole = request.messages().get(request.messages().size() - 1).role();
+        InferenceService.Prompt prompt = prompt(texts, request, tools);
+        return inference.prepare(caller, request, sampling, List.of(prompt), "chatcmpl-", (p, seed, maxTokens) -> {
+            int call = tools.call(lastRole, seed);
+            if (call < 0) {
+                return Reply.content(sampling, seed, maxTokens);
+            }
+            ChatCompletionRequest.Function function = tools.functions().get(call);
+            return Reply.toolCall(function.name(), function.parameters(),
+                    "tools[" + call + "].function.parameters", seed, maxTokens);
+        });
+    }
+
+    /** The whole reply as one {@code chat.completion}, returned when the engine has generated all of it. */
+    public InferenceService.Completed complete(InferenceService.Prepared p) {
+        try {
+            var ttft = inference.run(p, InferenceService.TokenSink.NONE);
+            List<ChatCompletion.Choice> choices = p.choices().stream()
+                    .map(c -> new ChatCompletion.Choice(c.index(), message(c.reply()),
+                            ChatCompletion.Logprobs.of(c.reply().logprobs()), c.reply().finishReason()))
+                    .toList();
+            return new InferenceService.Completed(new ChatCompletion(p.id(), "chat.completion", p.created(),
+                    p.request().model(), choices, p.usage()), ttft);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ChatCompletion.Message message(Reply reply) {
+        if (reply.toolCall() == null) {
+            return new ChatCompletion.Message("assistant", reply.text(), null);
+        }
+        return new ChatCompletion.Message("assistant", null, List.of(new ChatCompletion.ToolCall(
+                reply.toolCall().id(), "function", new ChatCompletion.Function(reply.toolCall().name(),
+                        reply.text()))));
+    }
+
+    /** The reply as server-sent events, written when the response is. */
+    public StreamingOutput stream(InferenceService.Prepared p) {
+        return new ChatStream(p, inference, json);
+    }
+
+    /**
+     * The prompt through the chat template: each message (its text and tool calls) and its template tokens, the tool
+     * definitions as a system message, and the primer of the reply. With {@code prompt_truncate_len}, the oldest
+     * messages other than system messages are left out (never the last one) until the prompt fits it.
+     */
+    private InferenceService.Prompt prompt(List<String> texts, ChatCompletionRequest request, Tools tools) {
+        List<Integer> lengths = new ArrayList<>();
+        int tokens = Tokenizer.REPLY_PRIMER;
+        if (!tools.functions().isEmpty()) {
+            tokens += Tokenizer.count(json.valueToTree(tools.functions()).toString()) + Tokenizer.PER_MESSAGE;
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode calls = request.messages().get(i).toolCalls();
+            lengths.add(Tokenizer.count(texts.get(i)) + Tokenizer.PER_MESSAGE
+                    + (calls == null || calls.isNull() ? 0 : Tokenizer.count(calls.toString())));
+            tokens += lengths.get(i);
+        }
+        List<String> kept = new ArrayList<>(texts);
+        Integer limit = request.promptTruncateLen();
+        for (int i = 0; limit != null && tokens > limit && i < texts.size() - 1; i++) {
+            if (!"system".equals(request.messages().get(i).role())) {
+                tokens -= lengths.get(i);
+                kept.set(i, null);
+            }
+        }
+        kept.removeIf(t -> t == null);
+        return new InferenceService.Prompt(String.join("\n", kept), tokens, "messages");
+    }
+
+    /** Checks the messages and returns the text of each. */
+    private static List<String> messages(ChatCompletionRequest request, List<FieldViolation> violations) {
+        List<String> texts = new ArrayList<>();
+        if (request.messages() == null || request.messages().isEmpty()) {
+            violations.add(new FieldViolation("messages", "at least one message is required"));
+            return texts;
+        }
+        for (int i = 0; i < request.messages().size(); i++) {
+            ChatCompletionRequest.Message m = request.messages().get(i);
+            if (m == null || m.role() == null || !ROLES.contains(m.role())) {
+                violations.add(new FieldViolation("messages[" + i + "].role",
+                        "must be one of system, developer, user, assistant, tool"));
+                continue;
+            }
+            String text = text(m.content());
+            if (text == null) {
+                violations.add(new FieldViolation("messages[" + i + "].content",
+                        "must be a string or a list of {\"type\": \"text\", \"text\": ...} parts"));
+            } else if (m.toolCalls() != null && !m.toolCalls().isNull()
+                    && !(m.role().equals("assistant") && m.toolCalls().isArray())) {
+                violations.add(new FieldViolation("messages[" + i + "].tool_calls",
+                        "only an assistant message has tool calls, as a list"));
+            } else {
+                texts.add(text);
+            }
         }
         return texts;
     }

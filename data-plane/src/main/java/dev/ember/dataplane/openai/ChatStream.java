@@ -1,87 +1,67 @@
 package dev.ember.dataplane.openai;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ember.dataplane.messaging.LoadReporter;
-import dev.ember.dataplane.messaging.UsageReporter;
-import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.openai.ChatCompletionChunk.Delta;
+import dev.ember.dataplane.openai.ChatCompletionChunk.FunctionDelta;
+import dev.ember.dataplane.openai.ChatCompletionChunk.ToolCallDelta;
+import dev.ember.dataplane.openai.InferenceService.Choice;
 
 /**
- * Writes a prepared reply as server-sent events: a first chunk with the role, one chunk per token, a last chunk
- * with the finish reason and usage, then {@code data: [DONE]}. Each event is flushed as it is written.
+ * A chat completion as {@code chat.completion.chunk} events: a first chunk per choice with the role (sent when the
+ * engine has the request, before its first token), one chunk per shown token (content, or a piece of a tool call's
+ * arguments, the first piece with the call's id and function name), a chunk per choice with its finish reason, the
+ * last of them with usage, then {@code data: [DONE]}.
  */
-final class ChatStream implements StreamingOutput {
+final class ChatStream extends EventStream {
 
-    private final ChatService.Prepared prepared;
-    private final ObjectMapper json;
-    private final LoadReporter load;
-    private final UsageReporter usage;
-    private final InferenceMetrics metrics;
-
-    ChatStream(ChatService.Prepared prepared, ObjectMapper json, LoadReporter load, UsageReporter usage,
-            InferenceMetrics metrics) {
-        this.prepared = prepared;
-        this.json = json;
-        this.load = load;
-        this.usage = usage;
-        this.metrics = metrics;
+    ChatStream(InferenceService.Prepared prepared, InferenceService inference, ObjectMapper json) {
+        super(prepared, inference, json);
     }
 
     @Override
-    public void write(OutputStream out) throws IOException {
-        LoadReporter.Tracked tracked = load.begin(prepared.deployment(), prepared.promptTokens());
-        InferenceMetrics.Request timing = prepared.timing(metrics);
-        String finished = null;
-        int sent = 0;
-        List<String> tokens = prepared.generation().tokens();
-        try (AutoCloseable inFlight = prepared.replica().acquire();
-                Pacing pacing = new Pacing(prepared.engine(), prepared.promptTokens(), tokens.size())) {
-            send(out, chunk(new ChatCompletionChunk.Delta("assistant", ""), null, null));
-            for (String token : tokens) {
-                if (sent == 0) {
-                    pacing.firstToken();
-                } else {
-                    pacing.nextToken();
-                }
-                send(out, chunk(new ChatCompletionChunk.Delta(null, token), null, null));
-                if (sent == 0) {
-                    timing.firstToken();
-                } else {
-                    timing.nextToken();
-                }
-                sent++;
-            }
-            send(out, chunk(new ChatCompletionChunk.Delta(null, null), prepared.finishReason(), prepared.usage()));
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            finished = prepared.finishReason();
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        } finally {
-            tracked.finish(sent);
-            timing.finish(prepared.promptTokens(), sent, finished);
-            // A stream the client left early is billed for the tokens it was sent.
-            usage.record(prepared.usageKey(), prepared.promptTokens(), sent);
+    public void started() throws IOException {
+        for (Choice choice : prepared.choices()) {
+            String content = choice.reply().toolCall() == null ? "" : null;
+            send(chunk(choice, new Delta("assistant", content, null), null, null, null));
         }
     }
 
-    private ChatCompletionChunk chunk(ChatCompletionChunk.Delta delta, String finishReason,
-            ChatCompletion.Usage usage) {
-        return new ChatCompletionChunk(prepared.id(), ChatCompletionChunk.OBJECT, prepared.created(),
-                prepared.request().model(), List.of(new ChatCompletionChunk.Choice(0, delta, finishReason)), usage);
+    @Override
+    public void token(Choice choice, int token) throws IOException {
+        Reply reply = choice.reply();
+        String piece = reply.tokens().get(token);
+        if (reply.toolCall() != null) {
+            ToolCallDelta call = token == 0
+                    ? new ToolCallDelta(0, reply.toolCall().id(), "function",
+                            new FunctionDelta(reply.toolCall().name(), piece))
+                    : new ToolCallDelta(0, null, null, new FunctionDelta(null, piece));
+            send(chunk(choice, new Delta(null, null, List.of(call)), null, null, null));
+        } else if (!piece.isEmpty()) {
+            ChatCompletion.Logprobs logprobs = reply.logprobs() == null
+                    ? null
+                    : ChatCompletion.Logprobs.of(List.of(reply.logprobs().get(token)));
+            send(chunk(choice, new Delta(null, piece, null), logprobs, null, null));
+        }
     }
 
-    private void send(OutputStream out, ChatCompletionChunk chunk) throws IOException {
-        out.write(("data: " + json.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    @Override
+    public void finished(Choice choice, boolean last) throws IOException {
+        send(chunk(choice, new Delta(null, null, null), null, choice.reply().finishReason(),
+                last ? prepared.usage() : null));
+        if (last) {
+            done();
+        }
+    }
+
+    private ChatCompletionChunk chunk(Choice choice, Delta delta, ChatCompletion.Logprobs logprobs,
+            String finishReason, ChatCompletion.Usage usage) {
+        return new ChatCompletionChunk(prepared.id(), ChatCompletionChunk.OBJECT, prepared.created(),
+                prepared.request().model(), List.of(new ChatCompletionChunk.Choice(choice.index(), delta, logprobs,
+                        finishReason)),
+                usage);
     }
 }

@@ -1,5 +1,10 @@
 package dev.ember.dataplane.openai;
 
+import static dev.ember.dataplane.openai.InferenceFixture.as;
+import static dev.ember.dataplane.openai.InferenceFixture.assertError;
+import static dev.ember.dataplane.openai.InferenceFixture.assertParam;
+import static dev.ember.dataplane.openai.InferenceFixture.chat;
+import static dev.ember.dataplane.openai.InferenceFixture.kafka;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +31,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
-import dev.ember.common.auth.ApiKeys;
-import dev.ember.common.event.ApiKeyCreated;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentDeleted;
 import dev.ember.common.event.DeploymentSpec;
@@ -39,63 +40,21 @@ import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ReplicaUpdated;
 import dev.ember.testsupport.EmberInfraResource;
-import dev.ember.testsupport.KafkaEvents;
 
 /** The data plane fed by real events on the broker, as the control plane and scheduler would publish them. */
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
 class ChatCompletionsTest {
 
-    static final String KEY = ApiKeys.generate();
-    static final String OTHER_ACCOUNT_KEY = ApiKeys.generate();
-    static final ModelProfile LLAMA_8B = new ModelProfile("accounts/fireworks/models/llama-v3p1-8b-instruct",
-            8_030_000_000L, 8_030_000_000L, 32, 4096, 8, 128, 131072, "FP8");
-    static final String READY = "accounts/acme/deployments/ready-one";
-    static final String STARTING = "accounts/acme/deployments/starting-one";
-
-    static boolean published;
-
-    /** Once per class (in @BeforeEach, where the test port is known): keys, deployments and replicas on the bus. */
-    static KafkaEvents kafka() {
-        return new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-    }
+    static final String KEY = InferenceFixture.KEY;
+    static final String OTHER_ACCOUNT_KEY = InferenceFixture.OTHER_ACCOUNT_KEY;
+    static final ModelProfile LLAMA_8B = InferenceFixture.LLAMA_8B;
+    static final String READY = InferenceFixture.READY;
+    static final String STARTING = InferenceFixture.STARTING;
 
     @BeforeEach
     void publishTheWorld() {
-        if (published) {
-            return;
-        }
-        published = true;
-        KafkaEvents kafka = kafka();
-        kafka.publish(EventTypes.API_KEY_CREATED, "accounts/acme/users/admin/apiKeys/k1", new ApiKeyCreated(
-                "accounts/acme/users/admin/apiKeys/k1", "acme", "admin", "admin", ApiKeys.hash(KEY),
-                ApiKeys.prefix(KEY), null, Instant.now()));
-        kafka.publish(EventTypes.API_KEY_CREATED, "accounts/other/users/admin/apiKeys/k2", new ApiKeyCreated(
-                "accounts/other/users/admin/apiKeys/k2", "other", "admin", "admin", ApiKeys.hash(OTHER_ACCOUNT_KEY),
-                ApiKeys.prefix(OTHER_ACCOUNT_KEY), null, Instant.now()));
-        for (String name : new String[]{READY, STARTING}) {
-            kafka.publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(new DeploymentSpec(name,
-                    "uid-" + name.hashCode(), 1, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1,
-                    "GLOBAL", Instant.now(), null)));
-        }
-        kafka.publish(EventTypes.REPLICA_UPDATED, READY + "/replicas/r-1", new ReplicaUpdated(READY + "/replicas/r-1",
-                READY, "uid-" + READY.hashCode(), 4, "READY", "US_IOWA_1", "us-iowa-1-nvidia-h100-80gb-0",
-                "NVIDIA_H100_80GB", 1, "", Instant.now()));
-        kafka.publish(EventTypes.REPLICA_UPDATED, STARTING + "/replicas/r-2", new ReplicaUpdated(
-                STARTING + "/replicas/r-2", STARTING, "uid-" + STARTING.hashCode(), 2, "DOWNLOADING_MODEL",
-                "US_IOWA_1", "us-iowa-1-nvidia-h100-80gb-1", "NVIDIA_H100_80GB", 1, "", Instant.now()));
-        // Tests start once the data plane has applied those events.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(KEY).body(chat(READY, ""))
-                .post("/inference/v1/chat/completions").then().statusCode(200));
-    }
-
-    static RequestSpecification as(String key) {
-        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
-    }
-
-    static String chat(String model, String extra) {
-        return "{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello\"}]"
-                + extra + "}";
+        InferenceFixture.publish();
     }
 
     @Test
@@ -328,19 +287,4 @@ class ChatCompletionsTest {
                 + "\"content\": \"" + huge + "\"}]}").post("/inference/v1/chat/completions");
         assertError(r, 400, "invalid_request_error", "context_length_exceeded");
     }
-
-    private static void assertError(Response r, int status, String type, String code) {
-        r.then().statusCode(status)
-                .body("error.object", equalTo("error"))
-                .body("error.type", equalTo(type))
-                .body("error.code", equalTo(code))
-                .body("error.message", not(emptyString()));
-    }
-
-    private static void assertParam(Response r, String param) {
-        r.then().log().ifValidationFails().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.param", equalTo(param));
-    }
-
 }

@@ -1,8 +1,8 @@
 package dev.ember.dataplane.openai;
 
-import static dev.ember.dataplane.openai.ChatCompletionsTest.LLAMA_8B;
-import static dev.ember.dataplane.openai.ChatCompletionsTest.as;
-import static dev.ember.dataplane.openai.ChatCompletionsTest.kafka;
+import static dev.ember.dataplane.openai.InferenceFixture.LLAMA_8B;
+import static dev.ember.dataplane.openai.InferenceFixture.as;
+import static dev.ember.dataplane.openai.InferenceFixture.kafka;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

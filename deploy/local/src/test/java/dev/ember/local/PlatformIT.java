@@ -32,6 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import dev.ember.dataplane.engine.JsonSchemas;
+
 /**
  * The platform as a user runs it: the three packaged services started by the launcher on a real PostgreSQL and
  * Kafka, a deployment created through the control plane and queried through the data plane, then a restart on the
@@ -222,6 +224,44 @@ class PlatformIT {
         assertThat(seen.path("notFound").path("status").asInt()).isEqualTo(404);
         assertThat(seen.path("notFound").path("code").asText()).isEqualTo("model_not_found");
         assertThat(seen.path("badKey").path("status").asInt()).isEqualTo(401);
+
+        JsonNode text = seen.path("text");
+        assertThat(text.path("object").asText()).isEqualTo("text_completion");
+        assertThat(text.path("text").asText()).as("echo, then the continuation").startsWith("Once upon a time ");
+        StringBuilder tokens = new StringBuilder();
+        text.path("tokens").forEach(t -> tokens.append(t.asText()));
+        assertThat(tokens.toString()).as("logprobs tokens spell the text").isEqualTo(text.path("text").asText());
+        assertThat(text.path("firstTokenLogprob").isNull()).isTrue();
+        assertThat(seen.path("streamedCompletion").asText()).as("same seed, same text, streamed")
+                .isEqualTo(text.path("text").asText());
+        assertThat(seen.path("completionStreamUsage")).isEqualTo(text.path("usage"));
+
+        JsonNode several = seen.path("several");
+        assertThat(several.path("indexes").toString()).isEqualTo("[0,1,2]");
+        for (int i = 0; i < 3; i++) {
+            String content = several.path("contents").path(i).asText();
+            assertThat(content).isNotBlank().doesNotContain(".");
+            assertThat(several.path("logprobTokens").path(i).asText()).isEqualTo(content);
+            assertThat(several.path("finishReasons").path(i).asText()).isIn("stop", "length");
+        }
+
+        JsonNode call = seen.path("streamedCall");
+        assertThat(call.path("finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(call.path("name").asText()).isEqualTo("get_weather");
+        assertThat(JsonSchemas.violations(seen.path("schemas").path("weather"), call.path("arguments")))
+                .as("%s", call.path("arguments")).isEmpty();
+
+        JsonNode runner = seen.path("runner");
+        assertThat(runner.path("toolCalls")).as("the runner called the function once, then got an answer")
+                .hasSize(1);
+        assertThat(JsonSchemas.violations(seen.path("schemas").path("weather"), runner.path("toolCalls").path(0)))
+                .isEmpty();
+        assertThat(runner.path("answer").asText()).isNotBlank();
+        assertThat(runner.path("requests").asInt()).isEqualTo(2);
+
+        assertThat(JsonSchemas.violations(seen.path("schemas").path("person"), seen.path("structured")))
+                .as("%s", seen.path("structured")).isEmpty();
+        assertThat(seen.path("structured").isObject()).isTrue();
     }
 
     @Test

@@ -210,7 +210,7 @@ public class QuotaService {
 
     private Uni<Snapshot> snapshot(String account, DeploymentEntity self) {
         return regions.poolsByRegion().chain(pools -> quotas.listByAccount(account).chain(rows -> deployments
-                .list("accountId = ?1 and state <> ?2", account, DeploymentEntity.DELETED).map(live -> {
+                .gpuHoldings(account, self == null ? null : self.name()).map(holdings -> {
                     TreeSet<String> ids = new TreeSet<>();
                     pools.values().forEach(ps -> ps.forEach(p -> quotaId(p.acceleratorType, p.region)
                             .ifPresent(ids::add)));
@@ -220,28 +220,11 @@ public class QuotaService {
                         ids.add(q.quotaId);
                     }
                     Map<String, Long> usage = new HashMap<>();
-                    for (DeploymentEntity d : live) {
-                        if (self != null && d.name().equals(self.name())) {
-                            continue;
-                        }
-                        String region = d.currentRegion != null
-                                ? d.currentRegion
-                                : Region.find(d.placement).map(Enum::name).orElse(null);
-                        if (region != null) {
-                            quotaId(d.acceleratorType, region).ifPresent(id -> usage.merge(id, held(d), Long::sum));
-                        }
+                    for (DeploymentRepository.GpuHolding h : holdings) {
+                        quotaId(h.acceleratorType(), h.region()).ifPresent(id -> usage.merge(id, h.gpus(), Long::sum));
                     }
                     return new Snapshot(ids, stored, usage, defaults);
                 })));
-    }
-
-    /** GPUs a deployment holds or is about to: its replicas, desired or minimum count, one while it is created. */
-    private static long held(DeploymentEntity d) {
-        int replicas = Math.max(Math.max(d.desiredReplicaCount, d.replicaCount), d.minReplicaCount);
-        if ("CREATING".equals(d.state)) {
-            replicas = Math.max(replicas, 1);
-        }
-        return (long) replicas * d.acceleratorCount;
     }
 
     private static Optional<String> quotaId(String type, String region) {

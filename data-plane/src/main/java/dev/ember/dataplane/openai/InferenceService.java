@@ -1,0 +1,265 @@
+package dev.ember.dataplane.openai;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.ember.common.error.FieldViolation;
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.error.UnavailableException;
+import dev.ember.common.event.DeploymentSpec;
+import dev.ember.common.event.UsageReported;
+import dev.ember.dataplane.engine.ModelDoesNotFitException;
+import dev.ember.dataplane.engine.ReplicaEngine;
+import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.ModelResolver;
+import dev.ember.dataplane.routing.RoutingTable;
+
+/**
+ * The serving pipeline of both OpenAI endpoints: resolve the deployment, fit each prompt and its reply into the
+ * context, pick the least-loaded ready replica and draw every choice's reply ({@link #prepare}); then deliver the
+ * tokens at the pace of the replica's simulated engine while load, usage and serving metrics are recorded
+ * ({@link #run}). The endpoints add only what differs: how a prompt is read and how a reply is written.
+ */
+@ApplicationScoped
+public class InferenceService {
+
+    /** Fireworks' default max_tokens: "max_tokens is set at 2K by default". */
+    public static final int DEFAULT_MAX_TOKENS = 2048;
+    static final Duration SCALING_UP_RETRY = Duration.ofSeconds(10);
+    /** Spreads the seeds of a request's choices (the golden ratio in 64 bits, as SplittableRandom does). */
+    private static final long CHOICE_SEED_STEP = 0x9E3779B97F4A7C15L;
+
+    @Inject
+    ModelResolver models;
+
+    @Inject
+    RoutingTable routing;
+
+    @Inject
+    LoadReporter load;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    UsageReporter usage;
+
+    @Inject
+    InferenceMetrics metrics;
+
+    /**
+     * One prompt of a request.
+     *
+     * @param text what its seed is drawn from (and what {@code echo} repeats)
+     * @param tokens its length as the engine counts it, template tokens included
+     * @param param the request parameter it came from, for errors
+     */
+    public record Prompt(String text, int tokens, String param) {
+    }
+
+    /** One choice: its index in the response, the prompt it answers, its seed and its reply. */
+    public record Choice(int index, int prompt, int promptTokens, long seed, Reply reply) {
+    }
+
+    /** Draws the reply to prompt {@code prompt} from {@code seed}, in at most {@code maxTokens} tokens. */
+    @FunctionalInterface
+    public interface Drafter {
+
+        Reply draft(int prompt, long seed, int maxTokens);
+    }
+
+    /** A validated request bound to the replica that will serve it, with every choice's reply already drawn. */
+    public record Prepared(GenerationRequest request, Sampling sampling, String deployment,
+            RoutingTable.Replica replica, ReplicaEngine engine, List<Prompt> prompts, List<Choice> choices, String id,
+            long created,
+            UsageReporter.Key usageKey) {
+
+        public boolean streaming() {
+            return Boolean.TRUE.equals(request.stream());
+        }
+
+        /** The prompt tokens of the request, each prompt once however many choices answer it. */
+        public int promptTokens() {
+            return prompts.stream().mapToInt(Prompt::tokens).sum();
+        }
+
+        ChatCompletion.Usage usage() {
+            int completion = choices.stream().mapToInt(c -> c.reply().tokens().size()).sum();
+            return new ChatCompletion.Usage(promptTokens(), completion, promptTokens() + completion);
+        }
+
+        /** Starts the serving metrics of one choice, labelled with the deployment's model, not the request's. */
+        InferenceMetrics.Request timing(InferenceMetrics metrics) {
+            return metrics.start(engine.model().model().name(), deployment);
+        }
+    }
+
+    /** A whole response body, and how long its first token took on the simulated replica. */
+    public record Completed(Object body, Duration timeToFirstToken) {
+    }
+
+    /** Receives a request's tokens as the engine produces them: the stream of a streamed request. */
+    interface TokenSink {
+
+        TokenSink NONE = new TokenSink() {
+        };
+
+        /** The engine has the request's sequences; no token yet. */
+        default void started() throws IOException {
+        }
+
+        /** Token {@code token} of {@code choice} is out. */
+        default void token(Choice choice, int token) throws IOException {
+        }
+
+        /** The last token of {@code choice} is out; {@code last} when no other choice has tokens left. */
+        default void finished(Choice choice, boolean last) throws IOException {
+        }
+    }
+
+    /**
+     * Resolves the deployment, fits each prompt and its reply into the model's context, picks the least-loaded ready
+     * replica and draws {@code n} replies per prompt.
+     */
+    public Prepared prepare(KeyCache.Key caller, GenerationRequest request, Sampling sampling, List<Prompt> prompts,
+            String idPrefix, Drafter drafter) {
+        DeploymentSpec deployment = models.resolve(request.model(), caller);
+        int context = deployment.contextLength();
+        String limit = deployment.maxContextLength() > 0
+                ? "the deployment's maxContextLength"
+                : "the model's context length";
+        List<Integer> maxTokens = prompts.stream().map(p -> fit(p, context, limit, sampling)).toList();
+
+        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(() -> {
+            load.wakeUp(deployment.name());
+            return new UnavailableException("DEPLOYMENT_SCALING_UP", "deployment " + deployment.name()
+                    + " has no ready replica; one is starting, retry shortly", SCALING_UP_RETRY);
+        });
+        ReplicaEngine engine = engineOf(replica, deployment);
+        List<Choice> choices = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            Prompt prompt = prompts.get(p);
+            long kvRoom = engine.model().kvCapacityTokens() - prompt.tokens();
+            if (kvRoom < 1) {
+                throw contextExceeded(prompt.param(), "the prompt is " + prompt.tokens() + " tokens long, more than "
+                        + "fits the KV cache of this deployment's replicas (" + engine.model().kvCapacityTokens()
+                        + " tokens)");
+            }
+            int max = (int) Math.min(maxTokens.get(p), kvRoom);
+            long seed = seed(request, sampling, prompt);
+            for (int i = 0; i < sampling.n(); i++) {
+                long choiceSeed = sampling.greedy() ? seed : seed + i * CHOICE_SEED_STEP;
+                choices.add(new Choice(choices.size(), p, prompt.tokens(), choiceSeed,
+                        drafter.draft(p, choiceSeed, max)));
+            }
+        }
+        return new Prepared(request, sampling, deployment.name(), replica, engine, List.copyOf(prompts),
+                List.copyOf(choices),
+                idPrefix + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
+                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
+                        UsageReported.DEDICATED_DEPLOYMENT));
+    }
+
+    /**
+     * The most tokens a reply to the prompt may have. A prompt that leaves no room in the context is refused; a
+     * max_tokens that does not fit is lowered ({@code truncate}, the default) or refused ({@code error}).
+     */
+    /** {@code limit} names where {@code context} comes from: the model's context length or the deployment's cap. */
+    private static int fit(Prompt prompt, int context, String limit, Sampling sampling) {
+        if (prompt.tokens() >= context) {
+            throw contextExceeded(prompt.param(), "the prompt is " + prompt.tokens() + " tokens long, more than "
+                    + limit + " of " + context);
+        }
+        int room = context - prompt.tokens();
+        if (sampling.maxTokens() == null) {
+            return Math.min(DEFAULT_MAX_TOKENS, room);
+        }
+        if (sampling.maxTokens() > room && !sampling.truncate()) {
+            throw contextExceeded(sampling.maxTokensParam(), "the prompt (" + prompt.tokens() + " tokens) and "
+                    + sampling.maxTokensParam() + " (" + sampling.maxTokens() + ") exceed " + limit
+                    + " of " + context + "; context_length_exceeded_behavior \"truncate\" lowers "
+                    + sampling.maxTokensParam() + " to fit instead");
+        }
+        return Math.min(sampling.maxTokens(), room);
+    }
+
+    private static InvalidArgumentException contextExceeded(String param, String message) {
+        return new InvalidArgumentException("context_length_exceeded", message,
+                List.of(new FieldViolation(param, message)));
+    }
+
+    /** The same seed and prompt give the same reply; so does greedy sampling without a seed. Else it is random. */
+    private static long seed(GenerationRequest request, Sampling sampling, Prompt prompt) {
+        if (request.seed() != null) {
+            return request.seed() * 31 + prompt.text().hashCode();
+        }
+        return sampling.greedy() ? prompt.text().hashCode() : ThreadLocalRandom.current().nextLong();
+    }
+
+    private static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
+        try {
+            return replica.engine(deployment);
+        } catch (ModelDoesNotFitException e) {
+            throw new UnavailableException("REPLICA_CANNOT_SERVE", e.getMessage());
+        }
+    }
+
+    /**
+     * Delivers every choice's tokens to {@code sink} at the engine's pace, each choice a sequence in the replica's
+     * batch. Load, usage (the prompt once, every token delivered) and each choice's serving metrics are recorded
+     * however it ends; a choice counts as a success once its end has been handed on.
+     *
+     * @return how long the engine took to the request's first token
+     */
+    Duration run(Prepared p, TokenSink sink) throws IOException {
+        List<Choice> choices = p.choices();
+        LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
+        List<InferenceMetrics.Request> timings = choices.stream().map(c -> p.timing(metrics)).toList();
+        int[] sent = new int[choices.size()];
+        String[] finished = new String[choices.size()];
+        try (AutoCloseable inFlight = p.replica().acquire();
+                Pacing pacing = new Pacing(p.engine(), choices.stream().map(Choice::promptTokens).toList(),
+                        choices.stream().map(c -> c.reply().tokens().size()).toList())) {
+            sink.started();
+            int left = choices.size();
+            for (int lane = pacing.next(); lane >= 0; lane = pacing.next()) {
+                Choice choice = choices.get(lane);
+                sink.token(choice, sent[lane]);
+                if (sent[lane] == 0) {
+                    timings.get(lane).firstToken();
+                } else {
+                    timings.get(lane).nextToken();
+                }
+                if (++sent[lane] == choice.reply().tokens().size()) {
+                    sink.finished(choice, --left == 0);
+                    finished[lane] = choice.reply().finishReason();
+                }
+            }
+            return pacing.firstToken();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        } finally {
+            int delivered = 0;
+            for (int i = 0; i < choices.size(); i++) {
+                delivered += sent[i];
+                timings.get(i).finish(choices.get(i).promptTokens(), sent[i], finished[i]);
+            }
+            tracked.finish(delivered);
+            // A stream the client left early is billed for the tokens it was sent.
+            usage.record(p.usageKey(), p.promptTokens(), delivered);
+        }
+    }
+}
