@@ -2,6 +2,7 @@ package dev.ember.dataplane.openai;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -85,6 +86,11 @@ public class ChatService {
     /** The reply as server-sent events, written when the response is. */
     public StreamingOutput stream(InferenceService.Prepared p) {
         return new ChatStream(p, inference, json);
+    }
+
+    /** The reply as chunks to {@code sink} at the engine's pace; returns how long the first token took. */
+    public Duration stream(InferenceService.Prepared p, ChunkSink sink) throws IOException {
+        return new ChatStream(p, inference, json).deliver(sink);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ember.dataplane.openai;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,6 +80,11 @@ public class CompletionService {
     /** The reply as {@code text_completion} server-sent events, written when the response is. */
     public StreamingOutput stream(InferenceService.Prepared p) {
         return new CompletionStream(p, inference, json);
+    }
+
+    /** The reply as chunks to {@code sink} at the engine's pace; returns how long the first token took. */
+    public Duration stream(InferenceService.Prepared p, ChunkSink sink) throws IOException {
+        return new CompletionStream(p, inference, json).deliver(sink);
     }
 
     /** The prompt the choice answers when {@code echo} asks for it, else "". */

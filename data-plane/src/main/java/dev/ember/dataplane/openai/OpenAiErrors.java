@@ -15,13 +15,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.ember.common.error.EmberException;
-import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.JsonErrors;
-import dev.ember.common.error.UnavailableException;
 
 /**
  * Every inference error in the OpenAI shape {@code {"error": {"object", "type", "code", "message", "param"}}}, with
- * the HTTP status from the common error table.
+ * the HTTP status from the common error table ({@link OpenAiError}, which the gRPC API shares).
  */
 public class OpenAiErrors {
 
@@ -55,7 +53,8 @@ public class OpenAiErrors {
         }
         int status = e.getResponse().getStatus();
         String message = status == 404 ? "no such API path" : e.getMessage();
-        return body(status, typeFor(status), status == 404 ? "not_found" : "invalid_request_error", message, null,
+        return body(status, OpenAiError.typeFor(status), status == 404 ? "not_found" : "invalid_request_error", message,
+                null,
                 null);
     }
 
@@ -69,27 +68,9 @@ public class OpenAiErrors {
         if (e.code().httpStatus() >= 500) {
             LOG.warnf("Inference refused: %s", e.getMessage());
         }
-        String param = e.violations().isEmpty() ? null : e.violations().get(0).field();
-        Long retryAfter = e instanceof UnavailableException u
-                ? u.retryAfter().map(d -> d.toSeconds()).orElse(null)
-                : null;
-        return body(e.code().httpStatus(), typeFor(e.code().httpStatus()), code(e), e.getMessage(), param, retryAfter);
-    }
-
-    private static String code(EmberException e) {
-        return e.code() == ErrorCode.INVALID_ARGUMENT && "INVALID_FIELD".equals(e.reason())
-                ? "invalid_request_error"
-                : e.reason();
-    }
-
-    private static String typeFor(int status) {
-        return switch (status) {
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 429 -> "rate_limit_error";
-            case 503 -> "service_unavailable";
-            default -> status >= 500 ? "internal_error" : "invalid_request_error";
-        };
+        OpenAiError error = OpenAiError.of(e);
+        return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(),
+                error.retryAfter() == null ? null : error.retryAfter().toSeconds());
     }
 
     private static Response body(int status, String type, String code, String message, String param, Long retry) {
