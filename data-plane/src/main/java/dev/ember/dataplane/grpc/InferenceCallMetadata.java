@@ -1,6 +1,9 @@
 package dev.ember.dataplane.grpc;
 
+import java.util.function.BooleanSupplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -24,12 +27,25 @@ public class InferenceCallMetadata implements ServerInterceptor {
     static final Context.Key<String> HEADER = Context.key("ember-authorization");
     static final Context.Key<Served> SERVED = Context.key("ember-served");
 
-    /** What a call tells its client besides its messages; filled from the worker that serves it. */
+    @Inject
+    ClientDisconnects disconnects;
+
+    /** What a call tells its client besides its messages (filled from the worker that serves it), and whether the
+     * client is still there. */
     static final class Served {
 
+        private final BooleanSupplier clientGone;
         private final Metadata headers = new Metadata();
         private final Metadata trailers = new Metadata();
         private boolean headersSent;
+
+        Served(BooleanSupplier clientGone) {
+            this.clientGone = clientGone;
+        }
+
+        boolean clientGone() {
+            return clientGone.getAsBoolean();
+        }
 
         /** A response header, or a trailer if the headers are already out. */
         synchronized void put(String name, Object value) {
@@ -57,7 +73,8 @@ public class InferenceCallMetadata implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        Served served = new Served();
+        String id = headers.get(Metadata.Key.of(ClientDisconnects.CALL_HEADER, Metadata.ASCII_STRING_MARSHALLER));
+        Served served = new Served(disconnects.gone(id));
         ServerCall<Q, R> reporting = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
 
             @Override
@@ -69,6 +86,7 @@ public class InferenceCallMetadata implements ServerInterceptor {
             @Override
             public void close(Status status, Metadata trailers) {
                 served.closing(trailers);
+                disconnects.forget(id);
                 super.close(status, trailers);
             }
         };

@@ -110,7 +110,8 @@ public class InferenceGrpcService implements Inference {
             try {
                 InferenceService.Prepared prepared = prepare.apply(auth.authenticate(authorization));
                 served(served, prepared);
-                Duration firstToken = streamer.stream(prepared, chunk -> emit(emitter, chunk, builder.get()));
+                Duration firstToken = streamer.stream(prepared,
+                        chunk -> emit(emitter, served, chunk, builder.get()));
                 served.trailer(CompletionsResource.TIME_TO_FIRST_TOKEN, firstToken.toMillis());
                 emitter.complete();
             } catch (ClientCancelled e) {
@@ -121,9 +122,9 @@ public class InferenceGrpcService implements Inference {
         }).runSubscriptionOn(workers()).onFailure().transform(InferenceGrpcErrors::toStatus);
     }
 
-    private <M extends Message> void emit(MultiEmitter<? super M> emitter, Object chunk, Message.Builder builder)
-            throws ClientCancelled {
-        if (emitter.isCancelled()) {
+    private <M extends Message> void emit(MultiEmitter<? super M> emitter, InferenceCallMetadata.Served served,
+            Object chunk, Message.Builder builder) throws ClientCancelled {
+        if (emitter.isCancelled() || served.clientGone()) {
             throw new ClientCancelled();
         }
         emitter.emit(InferenceProtoJson.<M>toMessage(chunk, builder, json));
