@@ -265,6 +265,48 @@ class PlatformIT {
     }
 
     @Test
+    @Order(4)
+    void theGrpcInferenceApiWorksFromNodeWithGrpcJs() throws Exception {
+        Path script = Path.of("src/test/node/grpc-inference.mjs").toAbsolutePath();
+        String model = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
+        Process node = new ProcessBuilder("node", script.toString(),
+                URI.create(platform.dataPlaneUrl()).getAuthority(), platform.apiKey(), model,
+                repo.resolve("common/src/main/proto").toString()).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+
+        JsonNode seen = json.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
+        assertThat(seen.path("object").asText()).as(output).isEqualTo("chat.completion");
+        assertThat(seen.path("model").asText()).isEqualTo(model);
+        assertThat(seen.path("content").asText()).isNotBlank();
+        assertThat(seen.path("usage").path("completion_tokens").asInt()).isBetween(1, 32);
+        assertThat(seen.path("headers").path("x-ember-deployment").asText()).isEqualTo(model);
+        assertThat(seen.path("headers").path("fireworks-prompt-tokens").asInt())
+                .isEqualTo(seen.path("usage").path("prompt_tokens").asInt());
+        assertThat(seen.path("streamedText").asText()).as("same seed, same text, streamed")
+                .isEqualTo(seen.path("content").asText());
+        assertThat(seen.path("chunks").asInt()).isGreaterThan(2);
+        assertThat(seen.path("finishReason").asText()).isIn("stop", "length");
+        assertThat(seen.path("streamUsage")).isEqualTo(seen.path("usage"));
+        assertThat(seen.path("streamTrailers").path("fireworks-server-time-to-first-token").asLong()).isPositive();
+        assertThat(seen.path("text").asText()).startsWith("Once upon a time ");
+        assertThat(seen.path("streamedCompletion").asText()).isEqualTo(seen.path("text").asText());
+        assertThat(seen.path("toolFinish").asText()).isEqualTo("tool_calls");
+        assertThat(seen.path("toolCall").path("name").asText()).isEqualTo("get_weather");
+        assertThat(json.readTree(seen.path("toolCall").path("arguments").asText()).path("city").isTextual()).isTrue();
+
+        assertThat(seen.path("notFound").path("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(seen.path("notFound").path("reason").asText()).isEqualTo("model_not_found");
+        assertThat(seen.path("notFound").path("message").asText()).contains(model + "-missing");
+        assertThat(seen.path("badParam").path("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(seen.path("badParam").path("param").asText()).isEqualTo("max_tokens");
+        assertThat(seen.path("badParam").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(seen.path("badKey").path("code").asText()).isEqualTo("UNAUTHENTICATED");
+        assertThat(seen.path("badKey").path("reason").asText()).isEqualTo("invalid_api_key");
+        assertThat(seen.path("noKey").path("code").asText()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
     @Order(5)
     void aDeletedDeploymentStopsServingAndAnUndeletedOneServesAgain() {
         String deploymentName = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
