@@ -203,15 +203,9 @@ class PlatformIT {
     @Test
     @Order(4)
     void theUnmodifiedOpenAiSdkWorksAgainstTheDataPlane() throws Exception {
-        Path script = Path.of("src/test/node/openai-sdk.mjs").toAbsolutePath();
         String model = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
-        Process node = new ProcessBuilder("node", script.toString(), platform.inferenceBaseUrl(), platform.apiKey(),
-                model).redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(node.waitFor()).as(output).isZero();
-
-        JsonNode seen = json.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
-        assertThat(seen.path("object").asText()).as(output).isEqualTo("chat.completion");
+        JsonNode seen = node("openai-sdk.mjs", platform.inferenceBaseUrl(), platform.apiKey(), model);
+        assertThat(seen.path("object").asText()).as("%s", seen).isEqualTo("chat.completion");
         assertThat(seen.path("model").asText()).isEqualTo(model);
         assertThat(seen.path("content").asText()).isNotBlank();
         assertThat(seen.path("usage").path("completion_tokens").asInt()).isBetween(1, 32);
@@ -267,16 +261,10 @@ class PlatformIT {
     @Test
     @Order(4)
     void theGrpcInferenceApiWorksFromNodeWithGrpcJs() throws Exception {
-        Path script = Path.of("src/test/node/grpc-inference.mjs").toAbsolutePath();
         String model = "accounts/" + platform.accountId() + "/deployments/" + DEPLOYMENT_ID;
-        Process node = new ProcessBuilder("node", script.toString(),
-                URI.create(platform.dataPlaneUrl()).getAuthority(), platform.apiKey(), model,
-                repo.resolve("common/src/main/proto").toString()).redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(node.waitFor()).as(output).isZero();
-
-        JsonNode seen = json.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
-        assertThat(seen.path("object").asText()).as(output).isEqualTo("chat.completion");
+        JsonNode seen = node("grpc-inference.mjs", URI.create(platform.dataPlaneUrl()).getAuthority(),
+                platform.apiKey(), model, repo.resolve("common/src/main/proto").toString());
+        assertThat(seen.path("object").asText()).as("%s", seen).isEqualTo("chat.completion");
         assertThat(seen.path("model").asText()).isEqualTo(model);
         assertThat(seen.path("content").asText()).isNotBlank();
         assertThat(seen.path("usage").path("completion_tokens").asInt()).isBetween(1, 32);
@@ -304,6 +292,17 @@ class PlatformIT {
         assertThat(seen.path("badKey").path("code").asText()).isEqualTo("UNAUTHENTICATED");
         assertThat(seen.path("badKey").path("reason").asText()).isEqualTo("invalid_api_key");
         assertThat(seen.path("noKey").path("code").asText()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    /** Runs a script of src/test/node with {@code args}; checks it succeeded and returns its last line as JSON. */
+    private JsonNode node(String script, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("node",
+                Path.of("src/test/node", script).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+        return json.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
     }
 
     @Test
