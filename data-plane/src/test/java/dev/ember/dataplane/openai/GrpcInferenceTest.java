@@ -527,5 +527,11 @@ class GrpcInferenceTest {
         });
         // The whole reply would have taken 4,000 decode steps of about 4 ms.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        // Billed like an SSE client that leaves: the tokens it was sent (and the 2 of the first request), not 4,000.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            long billed = kafka().all(EventTypes.USAGE_REPORTED, Duration.ofSeconds(2)).stream().map(e -> e.data())
+                    .filter(u -> u.deployment().equals(name)).mapToLong(u -> u.completionTokens()).sum();
+            assertThat(billed).isGreaterThanOrEqualTo(2 + 4).isLessThan(2000);
+        });
     }
 }
