@@ -15,8 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.ember.common.event.DeployedModelSpec;
+import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.dataplane.auth.InferenceAuth;
+import dev.ember.dataplane.ratelimit.ServerlessConfig;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.RoutingTable;
 
@@ -40,6 +42,9 @@ public class ModelsResource {
     @Inject
     RoutingTable routing;
 
+    @Inject
+    ServerlessConfig serverless;
+
     @GET
     public ModelList list(@HeaderParam("Authorization") String authorization) {
         KeyCache.Key caller = auth.authenticate(authorization);
@@ -55,6 +60,16 @@ public class ModelsResource {
                 .values()
                 .forEach(d -> models.add(new Model(d.model(), "model",
                         d.createTime() == null ? 0 : d.createTime().getEpochSecond(), caller.account())));
+        // The models the platform serves serverless to every account, each once.
+        String shared = "accounts/" + serverless.account() + "/deployments/";
+        if (!caller.account().equals(serverless.account())) {
+            routing.deployments().stream()
+                    .filter(d -> d.name().startsWith(shared))
+                    .collect(Collectors.toMap(DeploymentSpec::baseModel, d -> d, (a, b) -> a))
+                    .values()
+                    .forEach(d -> models.add(new Model(d.baseModel(), "model",
+                            d.createTime() == null ? 0 : d.createTime().getEpochSecond(), serverless.account())));
+        }
         models.sort(Comparator.comparing(Model::id));
         return new ModelList("list", models);
     }

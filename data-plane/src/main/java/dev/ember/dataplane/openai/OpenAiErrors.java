@@ -18,6 +18,8 @@ import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.JsonErrors;
 import dev.ember.common.error.UnavailableException;
+import dev.ember.dataplane.ratelimit.RateLimitedException;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 
 /**
  * Every inference error in the OpenAI shape {@code {"error": {"object", "type", "code", "message", "param"}}}, with
@@ -73,6 +75,12 @@ public class OpenAiErrors {
         Long retryAfter = e instanceof UnavailableException u
                 ? u.retryAfter().map(d -> d.toSeconds()).orElse(null)
                 : null;
+        if (e instanceof RateLimitedException limited) {
+            Response.ResponseBuilder response = builder(e.code().httpStatus(), typeFor(e.code().httpStatus()),
+                    code(e), e.getMessage(), param, Math.max(1, RateLimiter.seconds(limited.retryAfter())));
+            limited.decision().headers().forEach(response::header);
+            return response.build();
+        }
         return body(e.code().httpStatus(), typeFor(e.code().httpStatus()), code(e), e.getMessage(), param, retryAfter);
     }
 
@@ -93,6 +101,11 @@ public class OpenAiErrors {
     }
 
     private static Response body(int status, String type, String code, String message, String param, Long retry) {
+        return builder(status, type, code, message, param, retry).build();
+    }
+
+    private static Response.ResponseBuilder builder(int status, String type, String code, String message,
+            String param, Long retry) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("object", "error");
         error.put("type", type);
@@ -106,6 +119,6 @@ public class OpenAiErrors {
         if (retry != null) {
             response.header("Retry-After", retry);
         }
-        return response.build();
+        return response;
     }
 }
