@@ -7,13 +7,21 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,8 +56,9 @@ class ServerlessRateLimitTest {
     static final String SERVERLESS = "accounts/fireworks/deployments/llama-8b-serverless";
     static final String OWN = "accounts/sl-own/deployments/mine";
     static final String CHAT = "/inference/v1/chat/completions";
-    static final String[] ACCOUNTS = {"sl-headers", "sl-rpm", "sl-tpm", "sl-own", "sl-vip", "sl-big", "sl-usage"};
-    static final java.util.Map<String, String> KEYS = new java.util.HashMap<>();
+    static final String[] ACCOUNTS = {"sl-headers", "sl-rpm", "sl-tpm", "sl-own", "sl-vip", "sl-big", "sl-usage",
+            "sl-sdk"};
+    static final Map<String, String> KEYS = new HashMap<>();
 
     static boolean published;
 
@@ -212,7 +221,7 @@ class ServerlessRateLimitTest {
             return r.statusCode() == 200 && "6".equals(r.header("x-ratelimit-limit-requests"));
         });
         TestClock.CLOCK.advance(Duration.ofSeconds(61));
-        List<Integer> statuses = new java.util.ArrayList<>();
+        List<Integer> statuses = new ArrayList<>();
         Response last = null;
         for (int i = 0; i < 7; i++) {
             last = chat("sl-vip", LLAMA_8B.name(), 2000);
@@ -242,5 +251,27 @@ class ServerlessRateLimitTest {
         assertThat(usage.model()).isEqualTo(LLAMA_8B.name());
         assertThat(usage.deployment()).isEqualTo(SERVERLESS);
         assertThat(usage.completionTokens()).isPositive();
+    }
+
+    @Test
+    void theOpenAiSdkSeesA429AsARateLimitError() throws Exception {
+        String baseUrl = "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port",
+                Integer.class) + "/inference/v1";
+        Process node = new ProcessBuilder("node", Path.of("src/test/node/rate-limit.mjs").toAbsolutePath().toString(),
+                baseUrl, KEYS.get("sl-sdk"), LLAMA_8B.name()).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(output).isZero();
+
+        JsonNode seen = new ObjectMapper().readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
+        assertThat(seen.path("served").asInt()).as(output).isEqualTo(4);
+        JsonNode refused = seen.path("refused");
+        assertThat(refused.path("rateLimitError").asBoolean()).as(output).isTrue();
+        assertThat(refused.path("name").asText()).isEqualTo("RateLimitError");
+        assertThat(refused.path("status").asInt()).isEqualTo(429);
+        assertThat(refused.path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(refused.path("code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(refused.path("limitRequests").asText()).isEqualTo("4");
+        assertThat(refused.path("remainingRequests").asText()).isEqualTo("0");
+        assertThat(refused.path("retryAfter").asInt()).isBetween(1, 60);
     }
 }
