@@ -23,8 +23,9 @@ import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.RoutingTable;
 
 /**
- * {@code GET /inference/v1/models}: the deployments the caller's key can send requests to, and the LoRA addons DEPLOYED
- * on them (by model name, each once), as OpenAI models.
+ * {@code GET /inference/v1/models}: the deployments the caller's key can send requests to, the LoRA addons DEPLOYED
+ * on them (by model name, each once), and the models served serverless (by model name, owned by the serverless
+ * account), as OpenAI models.
  */
 @Path("/inference/v1/models")
 @Produces(MediaType.APPLICATION_JSON)

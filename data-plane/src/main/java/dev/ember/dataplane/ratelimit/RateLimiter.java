@@ -12,20 +12,21 @@ import jakarta.inject.Inject;
 
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.event.QuotaUpdated;
+import dev.ember.common.quota.QuotaDefaults;
 
 /**
  * Per-account rate limits on serverless deployments: requests a minute and tokens a minute, a request's tokens being
  * its prompt plus the most it may generate. Each account has a one-minute window that starts with its first request
  * and ends a minute later (read from the injected clock); a request that would go over either limit is refused with
  * 429 and counts for nothing. Limits come from the account's quotas {@value #REQUESTS_QUOTA} and
- * {@value #TOKENS_QUOTA} when the control plane has published them, else from configuration; this instance enforces
+ * {@value #TOKENS_QUOTA} when the control plane has published them, else the quotas' defaults; this instance enforces
  * its share of them (ADR 0015).
  */
 @ApplicationScoped
 public class RateLimiter {
 
-    public static final String REQUESTS_QUOTA = "serverless-requests-per-minute";
-    public static final String TOKENS_QUOTA = "serverless-tokens-per-minute";
+    public static final String REQUESTS_QUOTA = QuotaDefaults.SERVERLESS_REQUESTS;
+    public static final String TOKENS_QUOTA = QuotaDefaults.SERVERLESS_TOKENS;
     static final Duration WINDOW = Duration.ofMinutes(1);
 
     /** The limits this instance enforces for an account, what is left of them, and when they are whole again. */
@@ -62,6 +63,9 @@ public class RateLimiter {
 
     @Inject
     ServerlessConfig config;
+
+    @Inject
+    QuotaDefaults defaults;
 
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, Limits> overrides = new ConcurrentHashMap<>();
@@ -114,8 +118,10 @@ public class RateLimiter {
         Limits set = overrides.get(account);
         return new Limits(set != null && set.requestsPerMinute() != null
                 ? set.requestsPerMinute()
-                : config.requestsPerMinute(),
-                set != null && set.tokensPerMinute() != null ? set.tokensPerMinute() : config.tokensPerMinute(),
+                : defaults.serverlessRequestsPerMinute(),
+                set != null && set.tokensPerMinute() != null
+                        ? set.tokensPerMinute()
+                        : defaults.serverlessTokensPerMinute(),
                 set == null ? null : set.requestsTime(), set == null ? null : set.tokensTime());
     }
 

@@ -6,8 +6,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Serverless serving: which account's deployments are shared with every account, and the per-account rate limits on
- * them (docs/inference-api.md, ADR 0015).
+ * Serverless serving: which account's deployments are shared with every account, and how this instance enforces the
+ * per-account rate limits on them (docs/inference-api.md, ADR 0015). The limits' defaults are quotas' defaults
+ * ({@link dev.ember.common.quota.QuotaDefaults}), shared with the control plane.
  */
 @ConfigMapping(prefix = "dataplane.serverless")
 public interface ServerlessConfig {
@@ -15,14 +16,6 @@ public interface ServerlessConfig {
     /** The platform account whose deployments serve its models to every account, billed per token. */
     @WithDefault("fireworks")
     String account();
-
-    /** Requests a minute an account may send to serverless deployments, unless its quota says otherwise. */
-    @WithDefault("600")
-    long requestsPerMinute();
-
-    /** Prompt plus most generated tokens a minute an account may ask of serverless deployments, by default. */
-    @WithDefault("1000000")
-    long tokensPerMinute();
 
     /**
      * How many data-plane instances share the traffic (the Helm chart's replica count, or the HPA's maximum): each

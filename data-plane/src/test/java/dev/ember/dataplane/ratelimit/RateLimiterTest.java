@@ -9,6 +9,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.testsupport.MutableClock;
 
 /**
@@ -30,16 +31,6 @@ class RateLimiterTest {
             }
 
             @Override
-            public long requestsPerMinute() {
-                return 10;
-            }
-
-            @Override
-            public long tokensPerMinute() {
-                return 1001;
-            }
-
-            @Override
             public int instances() {
                 return instances;
             }
@@ -47,6 +38,28 @@ class RateLimiterTest {
             @Override
             public Duration maxWaitForReplica() {
                 return Duration.ofMinutes(5);
+            }
+        };
+        limiter.defaults = new QuotaDefaults() {
+
+            @Override
+            public long defaultGpus() {
+                return 64;
+            }
+
+            @Override
+            public long maxGpus() {
+                return 128;
+            }
+
+            @Override
+            public long serverlessRequestsPerMinute() {
+                return 10;
+            }
+
+            @Override
+            public long serverlessTokensPerMinute() {
+                return 1001;
             }
         };
         return limiter;
