@@ -1,8 +1,6 @@
 package dev.ember.dataplane.openai;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -18,14 +16,12 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.dataplane.auth.InferenceAuth;
 import dev.ember.dataplane.ratelimit.ServerlessConfig;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ReplicaWaiters;
-import dev.ember.dataplane.routing.RoutingTable;
 
 /**
  * The OpenAI-compatible endpoints, chat and text completions: any OpenAI SDK pointed at
@@ -56,16 +52,10 @@ public class CompletionsResource {
     CompletionService completions;
 
     @Inject
-    RoutingTable routing;
-
-    @Inject
     ReplicaWaiters waiters;
 
     @Inject
     ServerlessConfig serverless;
-
-    @Inject
-    Clock clock;
 
     @POST
     @Path("chat/completions")
@@ -101,7 +91,7 @@ public class CompletionsResource {
         InferenceService.Routing routed = routing(session);
         Duration hold = hold(wait);
         R body = required(request);
-        return serve(hold, () -> preparer.prepare(caller, body, routed), respond);
+        return waiters.hold(hold, () -> preparer.prepare(caller, body, routed)).map(respond);
     }
 
     private static <T> T required(T body) {
@@ -138,35 +128,6 @@ public class CompletionsResource {
         }
         throw InvalidArgumentException.field(WAIT_FOR_REPLICA, "must be a whole number of seconds from 0 to " + max
                 + ", got '" + wait + "'");
-    }
-
-    /**
-     * Prepares and answers the request; when no replica is ready and the request may be held, waits (without a
-     * thread) until a replica of the deployment is READY, then tries again, until the hold's deadline, when the
-     * request gets the same 503 it would have had at once.
-     */
-    private Uni<Response> serve(Duration hold, Supplier<InferenceService.Prepared> prepare,
-            Function<InferenceService.Prepared, Response> respond) {
-        return attempt(clock.instant().plus(hold), prepare, respond);
-    }
-
-    private Uni<Response> attempt(Instant deadline, Supplier<InferenceService.Prepared> prepare,
-            Function<InferenceService.Prepared, Response> respond) {
-        InferenceService.Prepared prepared;
-        try {
-            prepared = prepare.get();
-        } catch (InferenceService.ScalingUpException e) {
-            if (!clock.instant().isBefore(deadline)) {
-                throw e;
-            }
-            return waiters.await(e.deployment(), deadline, () -> routing.deployment(e.deployment())
-                    .flatMap(d -> routing.leastLoadedReady(d)).isPresent())
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(ready -> ready
-                            ? attempt(deadline, prepare, respond)
-                            : Uni.createFrom().failure(e));
-        }
-        return Uni.createFrom().item(respond.apply(prepared));
     }
 
     /** A stream of events, or the whole response with Fireworks' time to first token. */

@@ -24,6 +24,7 @@ import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
+import dev.ember.dataplane.routing.NoReadyReplicaException;
 import dev.ember.dataplane.routing.RoutingTable;
 
 /**
@@ -37,7 +38,6 @@ public class InferenceService {
 
     /** Fireworks' default max_tokens: "max_tokens is set at 2K by default". */
     public static final int DEFAULT_MAX_TOKENS = 2048;
-    static final Duration SCALING_UP_RETRY = Duration.ofSeconds(10);
     /** Spreads the seeds of a request's choices (the golden ratio in 64 bits, as SplittableRandom does). */
     private static final long CHOICE_SEED_STEP = 0x9E3779B97F4A7C15L;
 
@@ -142,22 +142,6 @@ public class InferenceService {
         public static final Routing NONE = new Routing(null);
     }
 
-    /** No ready replica: one is being woken. Names the deployment, so a request may be held until one is READY. */
-    public static final class ScalingUpException extends UnavailableException {
-
-        private final String deployment;
-
-        ScalingUpException(String deployment) {
-            super("DEPLOYMENT_SCALING_UP", "deployment " + deployment + " has no ready replica; one is starting, "
-                    + "retry shortly", SCALING_UP_RETRY);
-            this.deployment = deployment;
-        }
-
-        public String deployment() {
-            return deployment;
-        }
-    }
-
     /**
      * Resolves the deployment, fits each prompt and its reply into the model's context, picks the ready replica
      * ({@link RoutingTable#pick}), counts a serverless request against the account's rate limits and draws {@code n}
@@ -175,7 +159,7 @@ public class InferenceService {
 
         RoutingTable.Replica replica = routing.pick(deployment, routed.session()).orElseThrow(() -> {
             load.wakeUp(deployment.name());
-            return new ScalingUpException(deployment.name());
+            return new NoReadyReplicaException(deployment.name());
         });
         RateLimiter.Decision rateLimits = null;
         if (serverless) {

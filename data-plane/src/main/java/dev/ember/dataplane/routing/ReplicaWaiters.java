@@ -1,12 +1,14 @@
 package dev.ember.dataplane.routing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +17,7 @@ import jakarta.inject.Inject;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
@@ -36,6 +39,9 @@ public class ReplicaWaiters {
     @Inject
     Vertx vertx;
 
+    @Inject
+    RoutingTable routing;
+
     private final Map<String, Set<Waiter>> byDeployment = new ConcurrentHashMap<>();
     private long timer = -1;
 
@@ -48,6 +54,29 @@ public class ReplicaWaiters {
             vertx.cancelTimer(timer);
         }
         byDeployment.values().forEach(ws -> ws.forEach(w -> w.done().complete(false)));
+    }
+
+    /**
+     * Runs {@code attempt}; when it finds no ready replica and {@code hold} is more than zero, waits (without a thread)
+     * until a replica of the deployment is READY and runs it again, until {@code hold} has passed on the clock, when
+     * the attempt's 503 is the answer. Whatever follows the wait runs on a worker thread, as the attempt may block.
+     */
+    public <T> Uni<T> hold(Duration hold, Supplier<T> attempt) {
+        return attempt(clock.instant().plus(hold), attempt);
+    }
+
+    private <T> Uni<T> attempt(Instant deadline, Supplier<T> attempt) {
+        try {
+            return Uni.createFrom().item(attempt.get());
+        } catch (NoReadyReplicaException e) {
+            if (!clock.instant().isBefore(deadline)) {
+                throw e;
+            }
+            return await(e.deployment(), deadline, () -> routing.deployment(e.deployment())
+                    .flatMap(routing::leastLoadedReady).isPresent())
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(ready -> ready ? attempt(deadline, attempt) : Uni.createFrom().failure(e));
+        }
     }
 
     /**

@@ -358,7 +358,8 @@ class PlatformIT {
                 .untilAsserted(() -> {
                     Response r = post(chatUrl(), chatBody(BASE_MODEL), secret);
                     assertThat(r.status()).as(r.describe()).isEqualTo(200);
-                    assertThat(r.header("x-ember-deployment")).isEqualTo("accounts/fireworks/deployments/llama-serverless");
+                    assertThat(r.header("x-ember-deployment"))
+                            .isEqualTo("accounts/fireworks/deployments/llama-serverless");
                     assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("2");
                 });
         Response refused = null;
