@@ -123,6 +123,13 @@ spec:
                   optional: true
             {{- end }}
             {{- end }}
+            {{- if eq $c.key "dataPlane" }}
+            # Serverless: whose deployments are shared, and how many pods share each account's rate limits.
+            - name: EMBER_SERVERLESS_ACCOUNT
+              value: {{ $values.serverless.account | quote }}
+            - name: EMBER_DATA_PLANE_INSTANCES
+              value: {{ $values.serverless.rateLimitInstances | default (ternary $values.autoscaling.minReplicas $values.replicaCount $values.autoscaling.enabled) | quote }}
+            {{- end }}
             {{- range $name, $value := $root.Values.config.extraEnv }}
             - name: {{ $name }}
               valueFrom:

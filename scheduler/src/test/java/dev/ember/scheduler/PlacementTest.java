@@ -99,6 +99,11 @@ class PlacementTest {
         assertThat(capped.message())
                 .isEqualTo("GPU quota of account quota-co reached: h100-us-texas-1 (2 of 2 GPUs in use)");
 
+        // A serverless rate limit of the same account is the data plane's business: skipped here, and the GPU quota
+        // published after it still applies.
+        String serverless = "accounts/" + account + "/quotas/serverless-requests-per-minute";
+        kafka().publish(EventTypes.QUOTA_UPDATED, serverless,
+                new QuotaUpdated(serverless, account, null, null, 10, Instant.now()));
         publishQuota(account, 3);
         awaitStatus(three.name(), s -> s.replicaStats().readyReplicaCount() == 3 && s.message().isEmpty());
     }

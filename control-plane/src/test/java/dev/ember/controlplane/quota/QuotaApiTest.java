@@ -27,6 +27,7 @@ import io.restassured.response.ValidatableResponse;
 import dev.ember.common.event.CapacityReported;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.QuotaUpdated;
+import dev.ember.controlplane.TestAccounts;
 import dev.ember.testsupport.EmberInfraResource;
 
 /** GPU quotas and regions, with the pools a scheduler reports (the default inventory's). */
@@ -81,12 +82,12 @@ public class QuotaApiTest {
     void everyPoolHasAQuotaAtTheDefaultsUntilSet() {
         asAdmin().get("/v1/accounts/acme/quotas?pageSize=5").then().statusCode(200)
                 .body("quotas", hasSize(5))
-                .body("totalSize", equalTo(14))
+                .body("totalSize", equalTo(16))
                 .body("nextPageToken", notNullValue())
                 .body("quotas[0].name", equalTo("accounts/acme/quotas/a100-ap-tokyo-1"));
         String token = asAdmin().get("/v1/accounts/acme/quotas?pageSize=5").then().extract().path("nextPageToken");
         asAdmin().get("/v1/accounts/acme/quotas?pageSize=200&pageToken=" + token).then().statusCode(200)
-                .body("quotas", hasSize(9));
+                .body("quotas", hasSize(11));
         asAdmin().get("/v1/accounts/acme/quotas/b200-us-texas-1").then().statusCode(200)
                 .body("value", equalTo("64"))
                 .body("maxValue", equalTo("128"))
@@ -154,6 +155,33 @@ public class QuotaApiTest {
                 .then().statusCode(400)
                 .body("details.fieldViolations.flatten().field", hasItem("acceleratorType"))
                 .body("message", containsString("regions with it: US_TEXAS_1, US_VIRGINIA_1"));
+    }
+
+    @Test
+    void serverlessRateLimitsAreQuotasPublishedForTheDataPlane() {
+        String admin = TestAccounts.ordinaryKey("serverless-quota", "admin");
+        String quotas = "/v1/accounts/serverless-quota/quotas/";
+        TestAccounts.as(admin).get(quotas + "serverless-requests-per-minute").then().statusCode(200)
+                .body("value", equalTo("600"))
+                .body("maxValue", equalTo("600"));
+        TestAccounts.as(admin).get(quotas + "serverless-tokens-per-minute").then().statusCode(200)
+                .body("value", equalTo("1000000"));
+        // The account's admin may lower a limit, not raise it past maxValue; the platform may.
+        TestAccounts.as(admin).body("{\"value\": \"100\"}").patch(quotas + "serverless-requests-per-minute")
+                .then().statusCode(200).body("value", equalTo("100"));
+        TestAccounts.as(admin).body("{\"value\": \"601\"}").patch(quotas + "serverless-requests-per-minute")
+                .then().statusCode(400).body("details.fieldViolations.flatten().field", hasItem("value"));
+        asAdmin().body("{\"maxValue\": \"6000\", \"value\": \"3000\"}")
+                .patch(quotas + "serverless-requests-per-minute").then().statusCode(200)
+                .body("value", equalTo("3000"));
+
+        QuotaUpdated event = kafka().first(EventTypes.QUOTA_UPDATED,
+                e -> e.subject().equals("accounts/serverless-quota/quotas/serverless-requests-per-minute")
+                        && e.data().value() == 3000,
+                Duration.ofSeconds(20)).orElseThrow().data();
+        assertThat(event.account()).isEqualTo("serverless-quota");
+        assertThat(event.acceleratorType()).as("not a GPU quota").isNull();
+        assertThat(event.region()).isNull();
     }
 
     static ValidatableResponse patch(String quota, String body) {

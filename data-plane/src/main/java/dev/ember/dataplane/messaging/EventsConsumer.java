@@ -11,10 +11,16 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.event.Event;
 import dev.ember.common.event.EventConsumers;
 import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.ReplicaWaiters;
 import dev.ember.dataplane.routing.RoutingTable;
 
-/** Applies resource and replica events to the in-memory routing table and key cache. */
+/**
+ * Applies resource and replica events to the in-memory routing table and key cache, the serverless quotas to the rate
+ * limiter, and wakes requests held for a replica.
+ */
 @ApplicationScoped
 public class EventsConsumer {
 
@@ -26,6 +32,12 @@ public class EventsConsumer {
 
     @Inject
     CatchUp catchUp;
+
+    @Inject
+    ReplicaWaiters waiters;
+
+    @Inject
+    RateLimiter limits;
 
     @Incoming("ember-resources")
     public Uni<Void> onResource(ConsumerRecord<String, byte[]> record) {
@@ -48,10 +60,19 @@ public class EventsConsumer {
         event.dataAs(EventTypes.DEPLOYMENT_SCALE_REQUESTED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_UNDELETED).ifPresent(e -> routing.deployment(e.deployment()));
         event.dataAs(EventTypes.DEPLOYMENT_DELETED).ifPresent(e -> routing.deleted(e.name(), e.uid()));
-        event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(routing::replica);
+        event.dataAs(EventTypes.REPLICA_UPDATED).ifPresent(this::replica);
+        event.dataAs(EventTypes.QUOTA_UPDATED).ifPresent(limits::quota);
         event.dataAs(EventTypes.DEPLOYED_MODEL_UPDATED).ifPresent(e -> routing.deployedModel(e.deployedModel()));
         event.dataAs(EventTypes.DEPLOYED_MODEL_DELETED).ifPresent(e -> routing.deployedModelDeleted(e.name(),
                 e.uid()));
         return Uni.createFrom().voidItem();
+    }
+
+    /** Requests held for a replica of the deployment go on once the table has it as READY. */
+    private void replica(ReplicaUpdated update) {
+        routing.replica(update);
+        if (RoutingTable.READY.equals(update.state())) {
+            waiters.replicaReady(update.deployment());
+        }
     }
 }

@@ -36,6 +36,12 @@ public class ChatService {
 
     /** Validates, then prepares the request on a replica with every choice's reply drawn. */
     public InferenceService.Prepared prepare(KeyCache.Key caller, ChatCompletionRequest request) {
+        return prepare(caller, request, InferenceService.Routing.NONE);
+    }
+
+    /** As {@link #prepare(KeyCache.Key, ChatCompletionRequest)}, routed as the request's headers ask. */
+    public InferenceService.Prepared prepare(KeyCache.Key caller, ChatCompletionRequest request,
+            InferenceService.Routing routing) {
         List<FieldViolation> violations = new ArrayList<>();
         List<String> texts = messages(request, violations);
         Sampling sampling = Sampling.of(request, violations);
@@ -56,7 +62,7 @@ public class ChatService {
             ChatCompletionRequest.Function function = tools.functions().get(call);
             return Reply.toolCall(function.name(), function.parameters(),
                     "tools[" + call + "].function.parameters", seed, maxTokens);
-        });
+        }, routing);
     }
 
     /** The whole reply as one {@code chat.completion}, returned when the engine has generated all of it. */

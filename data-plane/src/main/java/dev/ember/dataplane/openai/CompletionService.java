@@ -39,6 +39,12 @@ public class CompletionService {
 
     /** Validates, then prepares the request on a replica with every choice's reply drawn. */
     public InferenceService.Prepared prepare(KeyCache.Key caller, CompletionRequest request) {
+        return prepare(caller, request, InferenceService.Routing.NONE);
+    }
+
+    /** As {@link #prepare(KeyCache.Key, CompletionRequest)}, routed as the request's headers ask. */
+    public InferenceService.Prepared prepare(KeyCache.Key caller, CompletionRequest request,
+            InferenceService.Routing routing) {
         List<FieldViolation> violations = new ArrayList<>();
         List<String> texts = prompts(request.prompt(), violations);
         Sampling sampling = Sampling.of(request, violations);
@@ -59,7 +65,7 @@ public class CompletionService {
             String text = texts.get(prompt);
             boolean spaced = text.isEmpty() || Character.isWhitespace(text.charAt(text.length() - 1));
             return Reply.content(sampling, seed, maxTokens, spaced ? "" : " ");
-        });
+        }, routing);
     }
 
     /** The whole {@code text_completion}, returned when the engine has generated all of it. */

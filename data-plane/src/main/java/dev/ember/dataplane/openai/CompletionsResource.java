@@ -1,5 +1,7 @@
 package dev.ember.dataplane.openai;
 
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -12,8 +14,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.dataplane.auth.InferenceAuth;
+import dev.ember.dataplane.ratelimit.ServerlessConfig;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.ReplicaWaiters;
 
 /**
  * The OpenAI-compatible endpoints, chat and text completions: any OpenAI SDK pointed at
@@ -28,6 +36,11 @@ public class CompletionsResource {
     public static final String TIME_TO_FIRST_TOKEN = "fireworks-server-time-to-first-token";
     public static final String DEPLOYMENT = "x-ember-deployment";
     public static final String REPLICA = "x-ember-replica";
+    /** Fireworks' session affinity header: requests with the same value go to the same replica. */
+    public static final String SESSION_AFFINITY = "x-session-affinity";
+    /** Opt-in: hold the request up to this many seconds for a replica instead of answering 503 at once. */
+    public static final String WAIT_FOR_REPLICA = "x-ember-wait-for-replica";
+    static final int MAX_SESSION_LENGTH = 256;
 
     @Inject
     InferenceAuth auth;
@@ -38,19 +51,47 @@ public class CompletionsResource {
     @Inject
     CompletionService completions;
 
+    @Inject
+    ReplicaWaiters waiters;
+
+    @Inject
+    ServerlessConfig serverless;
+
     @POST
     @Path("chat/completions")
-    public Response chatCompletions(@HeaderParam("Authorization") String authorization,
+    @Blocking
+    public Uni<Response> chatCompletions(@HeaderParam("Authorization") String authorization,
+            @HeaderParam(SESSION_AFFINITY) String session, @HeaderParam(WAIT_FOR_REPLICA) String wait,
             ChatCompletionRequest request) {
-        InferenceService.Prepared prepared = chat.prepare(auth.authenticate(authorization), required(request));
-        return respond(prepared, () -> chat.stream(prepared), () -> chat.complete(prepared));
+        return handle(authorization, session, wait, request, chat::prepare,
+                prepared -> respond(prepared, () -> chat.stream(prepared), () -> chat.complete(prepared)));
     }
 
     @POST
     @Path("completions")
-    public Response completions(@HeaderParam("Authorization") String authorization, CompletionRequest request) {
-        InferenceService.Prepared prepared = completions.prepare(auth.authenticate(authorization), required(request));
-        return respond(prepared, () -> completions.stream(prepared), () -> completions.complete(prepared));
+    @Blocking
+    public Uni<Response> completions(@HeaderParam("Authorization") String authorization,
+            @HeaderParam(SESSION_AFFINITY) String session, @HeaderParam(WAIT_FOR_REPLICA) String wait,
+            CompletionRequest request) {
+        return handle(authorization, session, wait, request, completions::prepare, prepared -> respond(prepared,
+                () -> completions.stream(prepared), () -> completions.complete(prepared)));
+    }
+
+    /** How an endpoint validates a request and prepares it on a replica. */
+    @FunctionalInterface
+    interface Preparer<R> {
+
+        InferenceService.Prepared prepare(KeyCache.Key caller, R request, InferenceService.Routing routing);
+    }
+
+    /** Authenticates, reads the routing headers, then serves the request (held for a replica when it asks). */
+    private <R> Uni<Response> handle(String authorization, String session, String wait, R request,
+            Preparer<R> preparer, Function<InferenceService.Prepared, Response> respond) {
+        KeyCache.Key caller = auth.authenticate(authorization);
+        InferenceService.Routing routed = routing(session);
+        Duration hold = hold(wait);
+        R body = required(request);
+        return waiters.hold(hold, () -> preparer.prepare(caller, body, routed)).map(respond);
     }
 
     private static <T> T required(T body) {
@@ -58,6 +99,35 @@ public class CompletionsResource {
             throw InvalidArgumentException.field("body", "a JSON request body is required");
         }
         return body;
+    }
+
+    private static InferenceService.Routing routing(String session) {
+        if (session == null || session.isEmpty()) {
+            return InferenceService.Routing.NONE;
+        }
+        if (session.length() > MAX_SESSION_LENGTH) {
+            throw InvalidArgumentException.field(SESSION_AFFINITY, "must be at most " + MAX_SESSION_LENGTH
+                    + " characters, got " + session.length());
+        }
+        return new InferenceService.Routing(session);
+    }
+
+    /** How long the request may be held for a replica: none without the header, else 0 to the configured maximum. */
+    private Duration hold(String wait) {
+        if (wait == null) {
+            return Duration.ZERO;
+        }
+        long max = serverless.maxWaitForReplica().toSeconds();
+        try {
+            long seconds = Long.parseLong(wait.strip());
+            if (seconds >= 0 && seconds <= max) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw InvalidArgumentException.field(WAIT_FOR_REPLICA, "must be a whole number of seconds from 0 to " + max
+                + ", got '" + wait + "'");
     }
 
     /** A stream of events, or the whole response with Fireworks' time to first token. */
@@ -72,9 +142,15 @@ public class CompletionsResource {
                 .header(TIME_TO_FIRST_TOKEN, completed.timeToFirstToken().toMillis()).build();
     }
 
-    /** Fireworks' performance headers, and which deployment and replica served the request. */
+    /**
+     * Fireworks' performance headers, which deployment and replica served the request, and on serverless traffic the
+     * account's rate limits.
+     */
     private static Response.ResponseBuilder served(Response.ResponseBuilder response,
             InferenceService.Prepared prepared) {
+        if (prepared.rateLimits() != null) {
+            prepared.rateLimits().headers().forEach(response::header);
+        }
         return response.header(PROMPT_TOKENS, prepared.promptTokens())
                 .header(DEPLOYMENT, prepared.deployment())
                 .header(REPLICA, prepared.replica().state().name());

@@ -21,8 +21,10 @@ import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
+import dev.ember.dataplane.routing.NoReadyReplicaException;
 import dev.ember.dataplane.routing.RoutingTable;
 
 /**
@@ -36,7 +38,6 @@ public class InferenceService {
 
     /** Fireworks' default max_tokens: "max_tokens is set at 2K by default". */
     public static final int DEFAULT_MAX_TOKENS = 2048;
-    static final Duration SCALING_UP_RETRY = Duration.ofSeconds(10);
     /** Spreads the seeds of a request's choices (the golden ratio in 64 bits, as SplittableRandom does). */
     private static final long CHOICE_SEED_STEP = 0x9E3779B97F4A7C15L;
 
@@ -57,6 +58,9 @@ public class InferenceService {
 
     @Inject
     InferenceMetrics metrics;
+
+    @Inject
+    RateLimiter limiter;
 
     /**
      * One prompt of a request.
@@ -83,7 +87,7 @@ public class InferenceService {
     public record Prepared(GenerationRequest request, Sampling sampling, String deployment,
             RoutingTable.Replica replica, ReplicaEngine engine, List<Prompt> prompts, List<Choice> choices, String id,
             long created,
-            UsageReporter.Key usageKey) {
+            UsageReporter.Key usageKey, RateLimiter.Decision rateLimits) {
 
         public boolean streaming() {
             return Boolean.TRUE.equals(request.stream());
@@ -129,23 +133,42 @@ public class InferenceService {
     }
 
     /**
-     * Resolves the deployment, fits each prompt and its reply into the model's context, picks the least-loaded ready
-     * replica and draws {@code n} replies per prompt.
+     * How a request asks to be routed, from its headers.
+     *
+     * @param session the session affinity key: requests with the same one go to the same ready replica (null: none)
+     */
+    public record Routing(String session) {
+
+        public static final Routing NONE = new Routing(null);
+    }
+
+    /**
+     * Resolves the deployment, fits each prompt and its reply into the model's context, picks the ready replica
+     * ({@link RoutingTable#pick}), counts a serverless request against the account's rate limits and draws {@code n}
+     * replies per prompt.
      */
     public Prepared prepare(KeyCache.Key caller, GenerationRequest request, Sampling sampling, List<Prompt> prompts,
-            String idPrefix, Drafter drafter) {
+            String idPrefix, Drafter drafter, Routing routed) {
         DeploymentSpec deployment = models.resolve(request.model(), caller);
+        boolean serverless = models.isServerless(deployment, caller);
         int context = deployment.contextLength();
         String limit = deployment.maxContextLength() > 0
                 ? "the deployment's maxContextLength"
                 : "the model's context length";
         List<Integer> maxTokens = prompts.stream().map(p -> fit(p, context, limit, sampling)).toList();
 
-        RoutingTable.Replica replica = routing.leastLoadedReady(deployment).orElseThrow(() -> {
+        RoutingTable.Replica replica = routing.pick(deployment, routed.session()).orElseThrow(() -> {
             load.wakeUp(deployment.name());
-            return new UnavailableException("DEPLOYMENT_SCALING_UP", "deployment " + deployment.name()
-                    + " has no ready replica; one is starting, retry shortly", SCALING_UP_RETRY);
+            return new NoReadyReplicaException(deployment.name());
         });
+        RateLimiter.Decision rateLimits = null;
+        if (serverless) {
+            long tokens = 0;
+            for (int p = 0; p < prompts.size(); p++) {
+                tokens += prompts.get(p).tokens() + (long) sampling.n() * maxTokens.get(p);
+            }
+            rateLimits = limiter.admit(caller.account(), tokens, sampling.maxTokensParam());
+        }
         ReplicaEngine engine = engineOf(replica, deployment);
         List<Choice> choices = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
@@ -168,7 +191,8 @@ public class InferenceService {
                 List.copyOf(choices),
                 idPrefix + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
                 new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
-                        UsageReported.DEDICATED_DEPLOYMENT));
+                        serverless ? UsageReported.SERVERLESS : UsageReported.DEDICATED_DEPLOYMENT),
+                rateLimits);
     }
 
     /**

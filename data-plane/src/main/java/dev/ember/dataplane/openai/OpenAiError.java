@@ -5,6 +5,8 @@ import java.time.Duration;
 import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.UnavailableException;
+import dev.ember.dataplane.ratelimit.RateLimitedException;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 
 /**
  * An inference error as the OpenAI shape describes it, whichever API it leaves by: the HTTP status and gRPC code (from
@@ -19,7 +21,12 @@ public record OpenAiError(ErrorCode errorCode, String type, String code, String 
 
     public static OpenAiError of(EmberException e) {
         String param = e.violations().isEmpty() ? null : e.violations().get(0).field();
-        Duration retryAfter = e instanceof UnavailableException u ? u.retryAfter().orElse(null) : null;
+        Duration retryAfter = null;
+        if (e instanceof UnavailableException u) {
+            retryAfter = u.retryAfter().orElse(null);
+        } else if (e instanceof RateLimitedException limited) {
+            retryAfter = Duration.ofSeconds(Math.max(1, RateLimiter.seconds(limited.retryAfter())));
+        }
         return new OpenAiError(e.code(), typeFor(e.code().httpStatus()), code(e), e.getMessage(), param, retryAfter);
     }
 

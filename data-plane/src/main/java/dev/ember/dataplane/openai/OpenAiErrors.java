@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.ember.common.error.EmberException;
 import dev.ember.common.error.JsonErrors;
+import dev.ember.dataplane.ratelimit.RateLimitedException;
 
 /**
  * Every inference error in the OpenAI shape {@code {"error": {"object", "type", "code", "message", "param"}}}, with
@@ -69,11 +70,22 @@ public class OpenAiErrors {
             LOG.warnf("Inference refused: %s", e.getMessage());
         }
         OpenAiError error = OpenAiError.of(e);
-        return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(),
-                error.retryAfter() == null ? null : error.retryAfter().toSeconds());
+        Long retryAfter = error.retryAfter() == null ? null : error.retryAfter().toSeconds();
+        if (e instanceof RateLimitedException limited) {
+            Response.ResponseBuilder response = builder(error.httpStatus(), error.type(), error.code(), error.message(),
+                    error.param(), retryAfter);
+            limited.decision().headers().forEach(response::header);
+            return response.build();
+        }
+        return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(), retryAfter);
     }
 
     private static Response body(int status, String type, String code, String message, String param, Long retry) {
+        return builder(status, type, code, message, param, retry).build();
+    }
+
+    private static Response.ResponseBuilder builder(int status, String type, String code, String message,
+            String param, Long retry) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("object", "error");
         error.put("type", type);
@@ -87,6 +99,6 @@ public class OpenAiErrors {
         if (retry != null) {
             response.header("Retry-After", retry);
         }
-        return response.build();
+        return response;
     }
 }

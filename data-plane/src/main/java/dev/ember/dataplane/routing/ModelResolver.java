@@ -1,5 +1,6 @@
 package dev.ember.dataplane.routing;
 
+import java.util.Comparator;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,18 +14,23 @@ import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.name.DeployedModelName;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ModelName;
+import dev.ember.dataplane.ratelimit.ServerlessConfig;
 
 /**
  * Turns a request's {@code model} into the deployment that serves it: {@code accounts/a/deployments/d};
  * {@code <model>#accounts/a/deployments/d}, where the model is the deployment's base model or a LoRA addon DEPLOYED on
  * it; a LoRA addon's name {@code accounts/a/models/m} (its default deployment); or a deployed model's name
- * {@code accounts/a/deployedModels/x}. Anything of another account is reported as not found.
+ * {@code accounts/a/deployedModels/x}; or a model of the platform's serverless account ({@code accounts/fireworks/models/m}),
+ * served by that account's serverless deployment of it. Anything else of another account is reported as not found.
  */
 @ApplicationScoped
 public class ModelResolver {
 
     @Inject
     RoutingTable routing;
+
+    @Inject
+    ServerlessConfig serverless;
 
     public DeploymentSpec resolve(String model, KeyCache.Key caller) {
         if (model == null || model.isBlank()) {
@@ -38,9 +44,9 @@ public class ModelResolver {
             deployment = model.substring(hash + 1);
         }
         if (base == null && looksLike(model, "/models/")) {
-            return lora(model, null, caller)
-                    .orElseThrow(() -> notFound(model, " is not deployed: create a deployment of it, or load it "
-                            + "onto one (deployedModels) if it is a LoRA addon"));
+            return lora(model, null, caller).or(() -> serverless(model))
+                    .orElseThrow(() -> notFound(model, " is not deployed: it has no serverless deployment; create a "
+                            + "deployment of it, or load it onto one (deployedModels) if it is a LoRA addon"));
         }
         if (base == null && looksLike(model, "/deployedModels/")) {
             return deployedModel(model, caller)
@@ -76,6 +82,29 @@ public class ModelResolver {
             return Optional.empty();
         }
         return routing.loraDeployment(name.toString(), deployment);
+    }
+
+    /**
+     * The serverless deployment of a model: a deployment of the platform's serverless account serving it as its base
+     * model (one with a ready replica first, then by name), or a LoRA addon of that account DEPLOYED on one of its
+     * deployments (its default first).
+     */
+    private Optional<DeploymentSpec> serverless(String model) {
+        String prefix = "accounts/" + serverless.account() + "/";
+        if (!model.startsWith(prefix + "models/")) {
+            return Optional.empty();
+        }
+        return routing.deployments().stream()
+                .filter(d -> d.name().startsWith(prefix + "deployments/") && model.equals(d.baseModel()))
+                .min(Comparator.comparing((DeploymentSpec d) -> routing.leastLoadedReady(d).isEmpty())
+                        .thenComparing(DeploymentSpec::name))
+                .or(() -> routing.loraDeployment(model, null)
+                        .filter(d -> d.name().startsWith(prefix + "deployments/")));
+    }
+
+    /** Whether {@code deployment} is shared serverless with {@code caller}: it belongs to another account. */
+    public boolean isServerless(DeploymentSpec deployment, KeyCache.Key caller) {
+        return !deployment.name().startsWith("accounts/" + caller.account() + "/");
     }
 
     private Optional<DeploymentSpec> deployedModel(String model, KeyCache.Key caller) {

@@ -1,5 +1,6 @@
 package dev.ember.dataplane.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -164,8 +166,35 @@ public class RoutingTable {
 
     /** The ready replica of the deployment with the fewest requests in flight. */
     public Optional<Replica> leastLoadedReady(DeploymentSpec deployment) {
+        return ready(deployment).min(Comparator.comparingInt(Replica::outstanding));
+    }
+
+    /**
+     * The replica to serve a request: with a session key, the ready replica the key hashes to (rendezvous hashing:
+     * the replica with the highest hash of key and replica name, so a key stays on its replica while that replica is
+     * ready and only the keys of a replica that goes away move); without one, the least loaded ready replica.
+     */
+    public Optional<Replica> pick(DeploymentSpec deployment, String sessionKey) {
+        if (sessionKey == null) {
+            return leastLoadedReady(deployment);
+        }
+        return ready(deployment).max(Comparator.comparingLong((Replica r) -> affinity(sessionKey, r.state.name()))
+                .thenComparing(r -> r.state.name()));
+    }
+
+    private Stream<Replica> ready(DeploymentSpec deployment) {
         return replicas.getOrDefault(deployment.name(), Map.of()).values().stream()
-                .filter(r -> READY.equals(r.state.state()) && r.state.deploymentUid().equals(deployment.uid()))
-                .min(Comparator.comparingInt(Replica::outstanding));
+                .filter(r -> READY.equals(r.state.state()) && r.state.deploymentUid().equals(deployment.uid()));
+    }
+
+    /** FNV-1a over the key and the replica's name, finished with SplitMix64's mixer so every bit counts. */
+    static long affinity(String key, String replica) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : (key + '\n' + replica).getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -367,6 +368,56 @@ class PlatformIT {
         assertThat(get(models, platform.apiKey()).status()).isEqualTo(200);
     }
 
+    @Test
+    @Order(7)
+    void aCatalogModelIsServedServerlessToAnotherAccountWithinTheLimitItsQuotaSets() {
+        String cp = platform.controlPlaneUrl();
+        String admin = platform.apiKey();
+        // The platform's serverless account, and its deployment of a catalog model.
+        Response serverless = post(cp + "/v1/accounts?accountId=fireworks", "{\"email\": \"serverless@example.com\"}",
+                admin);
+        assertThat(serverless.status()).as(serverless.describe()).isIn(200, 409);
+        Response shared = post(cp + "/v1/accounts/fireworks/deployments?deploymentId=llama-serverless",
+                "{\"baseModel\": \"" + BASE_MODEL + "\"}", admin);
+        assertThat(shared.status()).as(shared.describe()).isEqualTo(200);
+        // A tenant with a key of its own, limited to 2 serverless requests a minute by its quota.
+        Response tenant = post(cp + "/v1/accounts?accountId=e2e-tenant", "{\"email\": \"tenant@example.com\"}", admin);
+        assertThat(tenant.status()).as(tenant.describe()).isEqualTo(200);
+        Response user = post(cp + "/v1/accounts/e2e-tenant/users?userId=dev", "{\"role\": \"user\"}", admin);
+        assertThat(user.status()).as(user.describe()).isEqualTo(200);
+        Response key = post(cp + "/v1/accounts/e2e-tenant/users/dev/apiKeys",
+                "{\"apiKey\": {\"displayName\": \"e2e\"}}", admin);
+        assertThat(key.status()).as(key.describe()).isEqualTo(200);
+        String secret = key.body().path("key").asText();
+        Response quota = send(HttpRequest.newBuilder(URI.create(cp
+                + "/v1/accounts/e2e-tenant/quotas/serverless-requests-per-minute"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"value\": \"2\"}")));
+        assertThat(quota.status()).as(quota.describe()).isEqualTo(200);
+
+        await("the tenant is served by the serverless deployment within its quota").atMost(WAIT).pollInterval(POLL)
+                .untilAsserted(() -> {
+                    Response r = post(chatUrl(), chatBody(BASE_MODEL), secret);
+                    assertThat(r.status()).as(r.describe()).isEqualTo(200);
+                    assertThat(r.header("x-ember-deployment"))
+                            .isEqualTo("accounts/fireworks/deployments/llama-serverless");
+                    assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("2");
+                });
+        Response refused = null;
+        for (int i = 0; i < 3 && refused == null; i++) {
+            Response r = post(chatUrl(), chatBody(BASE_MODEL), secret);
+            if (r.status() == 429) {
+                refused = r;
+            } else {
+                assertThat(r.status()).as(r.describe()).isEqualTo(200);
+            }
+        }
+        assertThat(refused).as("a third request in the minute is refused").isNotNull();
+        assertThat(refused.body().path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(refused.header("x-ratelimit-remaining-requests")).isEqualTo("0");
+        assertThat(Integer.parseInt(refused.header("retry-after"))).isBetween(1, 60);
+    }
+
     private Response get(String url) {
         return get(url, platform.apiKey());
     }
@@ -391,7 +442,7 @@ class PlatformIT {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), parse(response.body()));
+            return new Response(response.statusCode(), response.body(), parse(response.body()), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);
         } catch (InterruptedException e) {
@@ -419,7 +470,11 @@ class PlatformIT {
         }
     }
 
-    private record Response(int status, String text, JsonNode body) {
+    private record Response(int status, String text, JsonNode body, HttpHeaders headers) {
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         String describe() {
             return "HTTP " + status + ": " + text;

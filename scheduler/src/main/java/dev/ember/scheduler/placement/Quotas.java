@@ -28,6 +28,10 @@ public class Quotas {
     /** Stores the quota's value unless a newer one is already stored. */
     @WithTransaction
     public Uni<Void> updated(QuotaUpdated event) {
+        if (event.acceleratorType() == null || event.region() == null) {
+            // Not a GPU quota (a serverless rate limit, which the data plane enforces).
+            return Uni.createFrom().voidItem();
+        }
         QuotaEntity.Key key = new QuotaEntity.Key(event.account(), event.acceleratorType(), event.region());
         return lock.acquire().chain(() -> quotas.findById(key)).chain(existing -> {
             if (existing != null && existing.updateTime.isAfter(event.time())) {

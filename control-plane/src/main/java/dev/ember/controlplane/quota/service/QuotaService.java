@@ -43,8 +43,10 @@ import dev.ember.controlplane.web.QueryParams;
 
 /**
  * GPU quotas per account, accelerator type and region ({@code h100-us-iowa-1}): one for every pool the scheduler
- * reports, at the configured defaults until set. A change publishes {@code quota.updated} so the scheduler enforces
- * it; creates and updates of deployments that would go beyond one fail here with RESOURCE_EXHAUSTED first.
+ * reports, at the configured defaults until set; and the serverless rate limits
+ * ({@code serverless-requests-per-minute}, {@code serverless-tokens-per-minute}). A change publishes
+ * {@code quota.updated} so the scheduler (GPUs) or the data plane (serverless) enforces it; creates and updates of
+ * deployments that would go beyond a GPU quota fail here with RESOURCE_EXHAUSTED first.
  */
 @ApplicationScoped
 public class QuotaService {
@@ -129,14 +131,16 @@ public class QuotaService {
             throw new PermissionDeniedException("PLATFORM_ADMIN_REQUIRED",
                     "only platform admins may change a quota's maxValue");
         }
-        GpuQuota gpuQuota = GpuQuota.parse(quotaId).orElseThrow(() -> notFound(account, quotaId));
+        GpuQuota gpuQuota = QuotaDefaults.isServerless(quotaId)
+                ? null
+                : GpuQuota.parse(quotaId).orElseThrow(() -> notFound(account, quotaId));
         return requireAccount(account).chain(() -> snapshot(account)).chain(s -> {
             if (!s.ids().contains(quotaId)) {
                 throw notFound(account, quotaId);
             }
             QuotaEntity stored = s.stored().get(quotaId);
-            long newMax = maxValue != null ? maxValue : stored != null ? stored.maxValue : defaults.maxGpus();
-            long newValue = value != null ? value : stored != null ? stored.value : defaults.defaultGpus();
+            long newMax = maxValue != null ? maxValue : stored != null ? stored.maxValue : defaults.defaultMax(quotaId);
+            long newValue = value != null ? value : stored != null ? stored.value : defaults.defaultValue(quotaId);
             if (newValue > newMax) {
                 throw InvalidArgumentException.field("value",
                         "must be at most maxValue (" + newMax + "), got " + newValue);
@@ -149,8 +153,10 @@ public class QuotaService {
             q.updateTime = clock.instant().truncatedTo(ChronoUnit.MICROS);
             s.stored().put(quotaId, q);
             String name = "accounts/" + account + "/quotas/" + quotaId;
-            QuotaUpdated event = new QuotaUpdated(name, account, gpuQuota.acceleratorType().name(),
-                    gpuQuota.region().name(), newValue, q.updateTime);
+            // A serverless rate limit has no accelerator or region; the data plane applies it.
+            QuotaUpdated event = new QuotaUpdated(name, account,
+                    gpuQuota == null ? null : gpuQuota.acceleratorType().name(),
+                    gpuQuota == null ? null : gpuQuota.region().name(), newValue, q.updateTime);
             return (stored != null ? Uni.createFrom().item(q) : quotas.persist(q))
                     .call(() -> outbox.add(EventTypes.QUOTA_UPDATED, name, event))
                     .map(ignored -> s.toApi(account, quotaId));
@@ -193,13 +199,13 @@ public class QuotaService {
 
         long value(String id) {
             QuotaEntity q = stored.get(id);
-            return q != null ? q.value : defaults.defaultGpus();
+            return q != null ? q.value : defaults.defaultValue(id);
         }
 
         Quota toApi(String account, String id) {
             QuotaEntity q = stored.get(id);
             return new Quota("accounts/" + account + "/quotas/" + id, Long.toString(value(id)),
-                    Long.toString(q != null ? q.maxValue : defaults.maxGpus()),
+                    Long.toString(q != null ? q.maxValue : defaults.defaultMax(id)),
                     (double) usage.getOrDefault(id, 0L), q != null ? q.updateTime : null);
         }
     }
@@ -211,7 +217,8 @@ public class QuotaService {
     private Uni<Snapshot> snapshot(String account, DeploymentEntity self) {
         return regions.poolsByRegion().chain(pools -> quotas.listByAccount(account).chain(rows -> deployments
                 .gpuHoldings(account, self == null ? null : self.name()).map(holdings -> {
-                    TreeSet<String> ids = new TreeSet<>();
+                    TreeSet<String> ids = new TreeSet<>(List.of(QuotaDefaults.SERVERLESS_REQUESTS,
+                            QuotaDefaults.SERVERLESS_TOKENS));
                     pools.values().forEach(ps -> ps.forEach(p -> quotaId(p.acceleratorType, p.region)
                             .ifPresent(ids::add)));
                     Map<String, QuotaEntity> stored = new HashMap<>();
@@ -241,7 +248,9 @@ public class QuotaService {
 
     private static NotFoundException notFound(String account, String quotaId) {
         return new NotFoundException("quota 'accounts/" + account + "/quotas/" + quotaId + "' does not exist; GPU "
-                + "quotas are named like h100-us-iowa-1, one per accelerator type and region (see GET "
+                + "quotas are named like h100-us-iowa-1, one per accelerator type and region, and the serverless rate "
+                + "limits " + QuotaDefaults.SERVERLESS_REQUESTS + " and " + QuotaDefaults.SERVERLESS_TOKENS
+                + " (see GET "
                 + "/v1/accounts/" + account + "/quotas)");
     }
 
@@ -256,7 +265,7 @@ public class QuotaService {
             }
             return v;
         } catch (NumberFormatException e) {
-            violations.add(new FieldViolation(field, "must be a whole number of GPUs, got '" + value + "'"));
+            violations.add(new FieldViolation(field, "must be a whole number, got '" + value + "'"));
             return null;
         }
     }

@@ -43,6 +43,21 @@ class ChartConfigurationTest {
     }
 
     @Test
+    void eachDataPlanePodEnforcesItsShareOfTheServerlessRateLimits() {
+        assertThat(EmberChart.render().environment("data-plane")).as("the autoscaler's minimum by default")
+                .containsEntry("EMBER_DATA_PLANE_INSTANCES", "2")
+                .containsEntry("EMBER_SERVERLESS_ACCOUNT", "fireworks");
+        assertThat(EmberChart.render(Map.of("dataPlane.autoscaling.enabled", false, "dataPlane.replicaCount", 3))
+                .environment("data-plane")).as("the pods without autoscaling")
+                .containsEntry("EMBER_DATA_PLANE_INSTANCES", "3");
+        assertThat(EmberChart.render(Map.of("dataPlane.serverless.rateLimitInstances", 10,
+                "dataPlane.serverless.account", "shared")).environment("data-plane"))
+                .containsEntry("EMBER_DATA_PLANE_INSTANCES", "10")
+                .containsEntry("EMBER_SERVERLESS_ACCOUNT", "shared");
+        assertThat(EmberChart.render().environment("control-plane")).doesNotContainKey("EMBER_DATA_PLANE_INSTANCES");
+    }
+
+    @Test
     void onlyTheControlPlaneGetsTheBootstrapAccountAndKey() {
         RenderedChart chart = EmberChart.render("full");
 
