@@ -92,7 +92,13 @@ public class OpenAiErrors {
         };
     }
 
-    private static Response body(int status, String type, String code, String message, String param, Long retry) {
+    /** The body of {@code e} for handlers that write their own responses (the proxy): {@code {"error": {...}}}. */
+    public static Map<String, Object> bodyOf(EmberException e) {
+        String param = e.violations().isEmpty() ? null : e.violations().get(0).field();
+        return error(typeFor(e.code().httpStatus()), code(e), e.getMessage(), param);
+    }
+
+    private static Map<String, Object> error(String type, String code, String message, String param) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("object", "error");
         error.put("type", type);
@@ -101,8 +107,12 @@ public class OpenAiErrors {
         if (param != null) {
             error.put("param", param);
         }
+        return Map.of("error", error);
+    }
+
+    private static Response body(int status, String type, String code, String message, String param, Long retry) {
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", error));
+                .entity(error(type, code, message, param));
         if (retry != null) {
             response.header("Retry-After", retry);
         }
