@@ -16,10 +16,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -256,6 +258,28 @@ class ProxyTest {
                 .body("usage.completion_tokens", equalTo(4));
         assertError(as(KEY).body(chat(SIMULATED, "Say hello", ", \"max_tokens\": 0")).post(CHAT), 400,
                 "invalid_request_error");
+    }
+
+    @Test
+    void theUnmodifiedOpenAiSdkWorksThroughTheProxy() throws Exception {
+        Path script = Path.of("src/test/node/openai-sdk-proxy.mjs").toAbsolutePath();
+        Process node = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + RestAssured.port
+                + "/inference/v1", KEY, DEPLOYMENT).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(node.exitValue()).as(output).isZero();
+
+        JsonNode seen = JSON.readTree(output.lines().reduce((a, b) -> b).orElse("{}"));
+        String reply = String.join("", TOKENS);
+        assertThat(seen.path("content").asText()).isEqualTo(reply);
+        assertThat(seen.path("usage").path("prompt_tokens").asInt()).isEqualTo(MockUpstream.PROMPT_TOKENS);
+        assertThat(seen.path("streamedText").asText()).isEqualTo(reply);
+        assertThat(seen.path("chunks").asInt()).isEqualTo(TOKENS.size() + 3);
+        assertThat(seen.path("finishReason").asText()).isEqualTo("stop");
+        assertThat(seen.path("streamUsage").path("completion_tokens").asInt()).isEqualTo(TOKENS.size());
+        assertThat(seen.path("text").asText()).isEqualTo(reply);
+        assertThat(seen.path("failure").path("status").asInt()).isEqualTo(502);
+        assertThat(seen.path("failure").path("code").asText()).isEqualTo("upstream_error");
     }
 
     static MockUpstream.Received received(String requestId) {
