@@ -111,6 +111,8 @@ final class ProxiedRequest {
                 return Future.failedFuture("the caller left");
             }
             upstream = request;
+            // Its failures reach failed() through send()'s future too; this keeps Vert.x from logging them as unhandled.
+            request.exceptionHandler(this::failed);
             return request.send(payload);
         }).onSuccess(this::respond).onFailure(this::failed);
     }

@@ -12,6 +12,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -137,25 +140,26 @@ class ProxyTest {
         List<String> events = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
         try (Socket socket = post(chat(DEPLOYMENT, "Say hello", ", \"stream\": true"), "trace-me-3")) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String status = in.readLine();
-            assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertThat(line(in)).isEqualTo("HTTP/1.1 200 OK");
             List<String> headers = new ArrayList<>();
-            for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+            for (String line = line(in); !line.isEmpty(); line = line(in)) {
                 headers.add(line.toLowerCase());
             }
             assertThat(headers).contains("content-type: text/event-stream", "x-ember-deployment: " + DEPLOYMENT,
                     "x-ember-replica: mock/0", "transfer-encoding: chunked");
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("data: ")) {
-                    events.add(line.substring("data: ".length()));
+            // The body in HTTP chunks, which may split an event anywhere: each event is timed when it is whole.
+            StringBuilder pending = new StringBuilder();
+            for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
+                pending.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                line(in);
+                for (int end = pending.indexOf("\n\n"); end >= 0; end = pending.indexOf("\n\n")) {
+                    events.add(pending.substring(0, end).substring("data: ".length()));
                     arrivals.add(System.nanoTime());
-                    if (line.equals("data: [DONE]")) {
-                        break;
-                    }
+                    pending.delete(0, end + 2);
                 }
             }
+            assertThat(pending).isEmpty();
         }
         assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
         List<JsonNode> chunks = new ArrayList<>();
@@ -280,6 +284,20 @@ class ProxyTest {
         assertThat(seen.path("text").asText()).isEqualTo(reply);
         assertThat(seen.path("failure").path("status").asInt()).isEqualTo(502);
         assertThat(seen.path("failure").path("code").asText()).isEqualTo("upstream_error");
+    }
+
+    /** One CRLF-ended line of an HTTP/1.1 response. */
+    static String line(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("the response ended in the middle of a line: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     static MockUpstream.Received received(String requestId) {
