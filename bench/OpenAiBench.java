@@ -69,7 +69,7 @@ public class OpenAiBench {
 
     static void server(int port, long intervalMillis, long seconds) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
+        vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0).setAcceptBacklog(16384))
                 .requestHandler(request -> request.body().onSuccess(body -> {
                     if (indexOf(body, "\"stream\":true") >= 0 || indexOf(body, "\"stream\": true") >= 0) {
                         stream(vertx, request, intervalMillis, seconds);

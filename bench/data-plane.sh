@@ -70,6 +70,9 @@ if [[ "$MODE" == sse ]]; then
   # A token every 5 s for the whole hold: the streams stay open, and pass 2,000 chunks/s at 10,000 streams.
   "${TOOLS[@]}" server "$MOCK_PORT" 5000 $((SECONDS_HELD + 120)) >"$WORK/mock.log" 2>&1 &
   export DATAPLANE_PROXY_MAX_CONNECTIONS_PER_HOST=$((STREAMS + 100))
+  # Thousands of connections opened at once to a mock on a busy machine: give each more than the default 5 s.
+  export DATAPLANE_PROXY_CONNECT_TIMEOUT=PT30S
+  export QUARKUS_HTTP_ACCEPT_BACKLOG=16384
 else
   "${TOOLS[@]}" server "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
 fi

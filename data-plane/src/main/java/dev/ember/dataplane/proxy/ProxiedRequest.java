@@ -128,6 +128,9 @@ final class ProxiedRequest {
             return;
         }
         response.body().onSuccess(whole -> {
+            if (finished) {
+                return;
+            }
             if (status / 100 == 2) {
                 whole(whole, type);
             } else {
@@ -252,10 +255,10 @@ final class ProxiedRequest {
         if (finished) {
             return;
         }
+        finish(null);
         if (upstream != null) {
             upstream.reset();
         }
-        finish(null);
     }
 
     /** Records what the request cost, once, however it ended; a stream that ended early is billed what it sent. */
