@@ -97,6 +97,9 @@ if [[ "$MODE" == sse ]]; then
   echo
   echo "== $STREAMS concurrent SSE streams through the data plane's proxy, held ${SECONDS_HELD} s =="
   echo "load average before: $(load); data plane (pid $EMBER_PID) RSS before: $(rss "$EMBER_PID")"
+  if (($(ulimit -n) < 2 * STREAMS + 2000)); then
+    echo "note: open files limited to $(ulimit -n) here (hard limit); the data plane holds 2 per stream"
+  fi
   "${TOOLS[@]}" hold-streams "$EMBER_URL/chat/completions" "$EMBER_KEY" "$EMBER_MODEL" "$STREAMS" \
     "$SECONDS_HELD" >"$WORK/streams.log" 2>&1 &
   CLIENT=$!
