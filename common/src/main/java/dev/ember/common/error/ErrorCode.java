@@ -17,10 +17,12 @@ public enum ErrorCode {
                                                     Status.Code.INVALID_ARGUMENT), RESOURCE_EXHAUSTED(429,
                                                             Status.Code.RESOURCE_EXHAUSTED), INTERNAL(500,
                                                                     Status.Code.INTERNAL), UNIMPLEMENTED(501,
-                                                                            Status.Code.UNIMPLEMENTED), UNAVAILABLE(503,
-                                                                                    Status.Code.UNAVAILABLE), DEADLINE_EXCEEDED(
-                                                                                            504,
-                                                                                            Status.Code.DEADLINE_EXCEEDED);
+                                                                            Status.Code.UNIMPLEMENTED), BAD_GATEWAY(502,
+                                                                                    Status.Code.UNAVAILABLE), UNAVAILABLE(
+                                                                                            503,
+                                                                                            Status.Code.UNAVAILABLE), DEADLINE_EXCEEDED(
+                                                                                                    504,
+                                                                                                    Status.Code.DEADLINE_EXCEEDED);
 
     private final int httpStatus;
     private final Status.Code grpcCode;
@@ -46,6 +48,7 @@ public enum ErrorCode {
             case 403 -> PERMISSION_DENIED;
             case 404 -> NOT_FOUND;
             case 405, 501 -> UNIMPLEMENTED;
+            case 502 -> BAD_GATEWAY;
             case 409 -> ABORTED;
             case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;

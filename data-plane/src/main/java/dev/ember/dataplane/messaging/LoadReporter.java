@@ -61,6 +61,11 @@ public class LoadReporter {
             this.counters = counters;
         }
 
+        /** Adds prompt tokens learnt after the request began (an upstream server's count, from its response). */
+        public void promptTokens(int tokens) {
+            counters.promptTokens.add(tokens);
+        }
+
         public void finish(int generatedTokens) {
             counters.generatedTokens.add(generatedTokens);
             counters.busyNanos.add(System.nanoTime() - startNanos);

@@ -80,12 +80,17 @@ public class OpenAiErrors {
         return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(), retryAfter);
     }
 
+    /** The body of {@code e} for handlers that write their own responses (the proxy): {@code {"error": {...}}}. */
+    public static Map<String, Object> bodyOf(EmberException e) {
+        OpenAiError error = OpenAiError.of(e);
+        return error(error.type(), error.code(), error.message(), error.param());
+    }
+
     private static Response body(int status, String type, String code, String message, String param, Long retry) {
         return builder(status, type, code, message, param, retry).build();
     }
 
-    private static Response.ResponseBuilder builder(int status, String type, String code, String message,
-            String param, Long retry) {
+    private static Map<String, Object> error(String type, String code, String message, String param) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("object", "error");
         error.put("type", type);
@@ -94,8 +99,13 @@ public class OpenAiErrors {
         if (param != null) {
             error.put("param", param);
         }
+        return Map.of("error", error);
+    }
+
+    private static Response.ResponseBuilder builder(int status, String type, String code, String message,
+            String param, Long retry) {
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", error));
+                .entity(error(type, code, message, param));
         if (retry != null) {
             response.header("Retry-After", retry);
         }

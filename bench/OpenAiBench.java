@@ -1,0 +1,215 @@
+// The two small programs bench/data-plane.sh runs besides Ember, as single-file Java on Vert.x (from the data
+// plane's own libraries, so nothing more is installed):
+//
+//   server PORT [STREAM_INTERVAL_MS STREAM_SECONDS]
+//       A cheap OpenAI-compatible server: POST .../chat/completions answers one fixed chat.completion (usage
+//       included) at once; with "stream":true in the body it streams instead, a chunk every STREAM_INTERVAL_MS for
+//       STREAM_SECONDS, then the finish chunk, the usage chunk and [DONE] (a slow generation, to hold streams open).
+//   rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...]
+//       Open-loop load: RATE chat completions a second (on up to 64 keep-alive connections), first for 10 s of
+//       warm-up (client and server JIT), then for SECONDS measured: each request timed from when it was issued at
+//       its due time (a busy server's queue counts: the client does not wait for it), in microseconds.
+//   hold-streams URL KEY MODEL STREAMS SECONDS
+//       Opens STREAMS concurrent streamed chat completions against URL, holds them SECONDS, and prints how many
+//       opened, how many got their first chunk and how many chunks arrived in all, once a second.
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+
+public class OpenAiBench {
+
+    static final String COMPLETION = "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1700000000,"
+            + "\"model\":\"mock-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+            + "\"Hello! How can I help you today?\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":9,\"total_tokens\":21}}";
+    static final Buffer COMPLETION_BYTES = Buffer.buffer(COMPLETION);
+    static final Buffer FIRST = sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+            + "\"model\":\"mock-model\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+            + "\"finish_reason\":null}]}");
+    static final Buffer TOKEN = sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+            + "\"model\":\"mock-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" token\"},"
+            + "\"finish_reason\":null}]}");
+    static final Buffer LAST = sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+            + "\"model\":\"mock-model\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
+            .appendBuffer(sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                    + "\"model\":\"mock-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,"
+                    + "\"completion_tokens\":100,\"total_tokens\":112}}"))
+            .appendString("data: [DONE]\n\n");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("server")) {
+            server(Integer.parseInt(args[1]), args.length > 2 ? Long.parseLong(args[2]) : 5000,
+                    args.length > 3 ? Long.parseLong(args[3]) : 60);
+        } else if (args.length >= 6 && args[0].equals("rate")) {
+            rate(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    java.util.Arrays.copyOfRange(args, 6, args.length));
+        } else if (args.length == 6 && args[0].equals("hold-streams")) {
+            holdStreams(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        } else {
+            System.err.println("usage: OpenAiBench server PORT [STREAM_INTERVAL_MS STREAM_SECONDS] | "
+                    + "rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...] | hold-streams URL KEY MODEL STREAMS SECONDS");
+            System.exit(2);
+        }
+    }
+
+    static Buffer sse(String json) {
+        return Buffer.buffer("data: " + json + "\n\n");
+    }
+
+    static void server(int port, long intervalMillis, long seconds) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0).setAcceptBacklog(16384))
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    if (indexOf(body, "\"stream\":true") >= 0 || indexOf(body, "\"stream\": true") >= 0) {
+                        stream(vertx, request, intervalMillis, seconds);
+                    } else {
+                        request.response().putHeader("content-type", "application/json").end(COMPLETION_BYTES);
+                    }
+                }))
+                .listen(port, "127.0.0.1")
+                .onSuccess(s -> System.out.println("mock OpenAI server on http://127.0.0.1:" + port + "/v1"))
+                .onFailure(e -> {
+                    e.printStackTrace();
+                    System.exit(1);
+                });
+    }
+
+    static void stream(Vertx vertx, HttpServerRequest request, long intervalMillis, long seconds) {
+        HttpServerResponse response = request.response().setChunked(true).putHeader("content-type",
+                "text/event-stream");
+        response.write(FIRST);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long timer = vertx.setPeriodic(intervalMillis, id -> {
+            if (System.nanoTime() >= end) {
+                vertx.cancelTimer(id);
+                response.end(LAST);
+            } else {
+                response.write(TOKEN);
+            }
+        });
+        response.closeHandler(v -> vertx.cancelTimer(timer));
+    }
+
+    static int indexOf(Buffer body, String what) {
+        return body.toString(StandardCharsets.UTF_8).indexOf(what);
+    }
+
+    static void rate(String url, String key, String model, int rate, int seconds, String[] headers)
+            throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        java.net.URI uri = java.net.URI.create(url);
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true)
+                .setTcpNoDelay(true).setMaxWaitQueueSize(-1));
+        Buffer body = Buffer.buffer("{\"model\":\"" + model + "\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
+                .setPort(uri.getPort()).setURI(uri.getRawPath()).putHeader("Content-Type", "application/json")
+                .putHeader("Authorization", "Bearer " + key);
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            options.putHeader(header.substring(0, colon), header.substring(colon + 1));
+        }
+        int warmup = rate * 10;
+        int total = warmup + rate * seconds;
+        long[] latencies = new long[total];
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        long start = System.nanoTime() + 100_000_000L;
+        int[] next = {0};
+        vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (next[0] < total && start + next[0] * 1_000_000_000L / rate <= now) {
+                int i = next[0]++;
+                long issued = System.nanoTime();
+                client.request(options).compose(r -> r.send(body)).compose(response -> response.body()
+                        .map(b -> response.statusCode())).onComplete(result -> {
+                            latencies[i] = System.nanoTime() - issued;
+                            if (i >= warmup && (result.failed() || result.result() != 200)) {
+                                errors.incrementAndGet();
+                            }
+                            if (done.incrementAndGet() == total) {
+                                finished.countDown();
+                            }
+                        });
+            }
+            if (next[0] == total) {
+                vertx.cancelTimer(id);
+            }
+        });
+        finished.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9 - 10;
+        long[] sorted = java.util.Arrays.copyOfRange(latencies, warmup, total);
+        java.util.Arrays.sort(sorted);
+        System.out.printf("rate=%d sent=%d done=%d errors=%d achieved=%.0f/s p50_us=%d p90_us=%d p99_us=%d "
+                + "p999_us=%d max_us=%d%n", rate, total - warmup, done.get() - warmup, errors.get(),
+                (done.get() - warmup) / elapsed,
+                at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99), at(sorted, 0.999),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000);
+        vertx.close();
+        System.exit(0);
+    }
+
+    static long at(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1000;
+    }
+
+    static void holdStreams(String url, String key, String model, int streams, int seconds) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        java.net.URI uri = java.net.URI.create(url);
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(streams + 10)
+                .setMaxWaitQueueSize(-1).setKeepAlive(true).setIdleTimeout(0).setConnectTimeout(60_000));
+        Buffer body = Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":1000,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a long story\"}]}");
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicLong chunks = new AtomicLong();
+        long start = System.nanoTime();
+        // Opened at up to 2,000 a second, as clients would arrive, not all in one instant.
+        for (int i = 0; i < streams; i++) {
+            vertx.setTimer(1 + i / 2, t -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                    .setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getRawPath())
+                    .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json"))
+                    .compose(r -> r.send(body))
+                    .onSuccess(response -> {
+                        if (response.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        open.incrementAndGet();
+                        boolean[] first = {true};
+                        response.handler(piece -> {
+                            chunks.incrementAndGet();
+                            if (first[0]) {
+                                first[0] = false;
+                                started.incrementAndGet();
+                            }
+                        });
+                        response.endHandler(v -> open.decrementAndGet());
+                        response.exceptionHandler(e -> open.decrementAndGet());
+                    })
+                    .onFailure(e -> failed.incrementAndGet()));
+        }
+        for (int s = 1; s <= seconds; s++) {
+            Thread.sleep(1000);
+            System.out.printf("t=%ds open=%d first-chunk=%d failed=%d chunks=%d%n", s, open.get(), started.get(),
+                    failed.get(), chunks.get());
+        }
+        System.out.printf("held: open=%d failed=%d after %.0f s%n", open.get(), failed.get(),
+                (System.nanoTime() - start) / 1e9);
+        vertx.close();
+        System.exit(0);
+    }
+}

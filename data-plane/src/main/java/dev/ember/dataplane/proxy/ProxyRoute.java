@@ -1,0 +1,145 @@
+package dev.ember.dataplane.proxy;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import dev.ember.common.error.EmberException;
+import dev.ember.common.error.InvalidArgumentException;
+import dev.ember.common.event.DeploymentSpec;
+import dev.ember.dataplane.auth.InferenceAuth;
+import dev.ember.dataplane.messaging.LoadReporter;
+import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.routing.ModelResolver;
+
+/**
+ * Serves the requests for proxied deployments ({@link Upstreams}) on the event loop, ahead of the simulated
+ * endpoints: the caller's key and {@code model} are checked as for any request, then the request is forwarded
+ * ({@link ProxiedRequest}). Anything else, including every request the checks refuse, goes on to the simulated
+ * endpoints, which answer it as they always do. With no upstream configured, no route is added at all.
+ */
+@ApplicationScoped
+public class ProxyRoute {
+
+    static final Map<String, String> ENDPOINTS = Map.of("/inference/v1/chat/completions", "/chat/completions",
+            "/inference/v1/completions", "/completions");
+
+    @Inject
+    Upstreams upstreams;
+
+    @Inject
+    ProxyConfig config;
+
+    @Inject
+    InferenceAuth auth;
+
+    @Inject
+    ModelResolver models;
+
+    @Inject
+    LoadReporter load;
+
+    @Inject
+    UsageReporter usage;
+
+    @Inject
+    InferenceMetrics metrics;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
+    MemorySize maxBodySize;
+
+    private HttpClient client;
+
+    void routes(@Observes Router router) {
+        if (!upstreams.any()) {
+            return;
+        }
+        // One pool of keep-alive connections per upstream host, used from the event loop of each request.
+        client = vertx.createHttpClient(new HttpClientOptions().setName("ember-upstreams").setKeepAlive(true)
+                .setMaxPoolSize(config.maxConnectionsPerHost())
+                .setConnectTimeout((int) config.connectTimeout().toMillis()));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        ENDPOINTS.forEach((path, endpoint) -> router.post(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
+                .handler(body).handler(rc -> handle(rc, endpoint)));
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private void handle(RoutingContext rc, String endpoint) {
+        Optional<ObjectNode> body = object(rc);
+        if (body.isEmpty()) {
+            rc.next();
+            return;
+        }
+        KeyCache.Key caller;
+        DeploymentSpec deployment;
+        try {
+            caller = auth.authenticate(rc.request().getHeader("Authorization"));
+            deployment = models.resolve(body.get().path("model").asText(), caller);
+        } catch (EmberException refused) {
+            rc.next();
+            return;
+        }
+        Optional<Upstreams.Pool> pool = upstreams.of(deployment.name());
+        if (pool.isEmpty()) {
+            rc.next();
+            return;
+        }
+        JsonNode stream = body.get().path("stream");
+        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
+            ProxiedRequest.error(rc, json, InvalidArgumentException.field("stream", "must be true or false"));
+            return;
+        }
+        new ProxiedRequest(this, rc, endpoint, body.get(), caller, deployment, pool.get()).start();
+    }
+
+    /** The request's body when it is a JSON object with a string {@code model}. */
+    private Optional<ObjectNode> object(RoutingContext rc) {
+        if (rc.body().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode body = json.readTree(rc.body().buffer().getBytes());
+            return body instanceof ObjectNode o && o.path("model").isTextual() ? Optional.of(o) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    HttpClient client() {
+        return client;
+    }
+}
