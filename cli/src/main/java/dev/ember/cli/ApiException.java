@@ -92,7 +92,7 @@ public final class ApiException extends CliException {
         StringBuilder text = new StringBuilder();
         if (status != null) {
             text.append(status);
-            if (reason != null) {
+            if (reason != null && !reason.equals(status)) {
                 text.append(" (").append(reason).append(')');
             }
             text.append(": ");

@@ -1,5 +1,8 @@
 package dev.ember.cli;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +28,18 @@ public final class Table {
         }
         rows.add(Arrays.stream(cells).map(cell -> cell == null ? "" : cell).toList());
         return this;
+    }
+
+    /** An API timestamp for a cell: to the second, {@code 2026-12-01T02:42:32Z}; empty stays empty. */
+    public static String time(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty()) {
+            return "";
+        }
+        try {
+            return Instant.parse(timestamp).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return timestamp;
+        }
     }
 
     public int size() {

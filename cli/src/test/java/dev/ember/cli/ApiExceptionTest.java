@@ -25,9 +25,12 @@ class ApiExceptionTest {
 
     @Test
     void exitCodesTellNotFoundAndPermissionApart() {
-        String notFound = "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"deployment 'x' not found\"}";
-        assertThat(ApiException.from(404, ApiClient.parse(notFound), notFound).exitCode())
-                .isEqualTo(ExitCodes.NOT_FOUND);
+        String notFound = "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"deployment 'x' not found\","
+                + "\"details\":[{\"reason\":\"NOT_FOUND\"}]}";
+        ApiException e = ApiException.from(404, ApiClient.parse(notFound), notFound);
+        assertThat(e.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(e.describe()).as("a reason that repeats the status is said once")
+                .isEqualTo("NOT_FOUND: deployment 'x' not found");
         assertThat(ApiException.from(401, null, "").exitCode()).isEqualTo(ExitCodes.PERMISSION);
         assertThat(ApiException.from(403, null, "").exitCode()).isEqualTo(ExitCodes.PERMISSION);
         assertThat(ApiException.from(409, null, "").exitCode()).isEqualTo(ExitCodes.ERROR);

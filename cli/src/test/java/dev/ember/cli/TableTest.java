@@ -31,4 +31,11 @@ class TableTest {
     void aRowWithTheWrongNumberOfCellsIsABug() {
         assertThatThrownBy(() -> Table.of("A", "B").row("only one")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void timesAreShownToTheSecond() {
+        assertThat(Table.time("2026-12-01T02:42:32.553540Z")).isEqualTo("2026-12-01T02:42:32Z");
+        assertThat(Table.time("")).isEmpty();
+        assertThat(Table.time("yesterday")).isEqualTo("yesterday");
+    }
 }

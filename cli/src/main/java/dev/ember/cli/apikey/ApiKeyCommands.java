@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ember api-key create|list|delete}: a user's API keys, the CLI's own user's by default. */
-@Command(name = "api-key", aliases = "api-keys", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "API keys of a user (by default the one whose key the CLI uses).", subcommands = {
+@Command(name = "api-key", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "API keys of a user (by default the one whose key the CLI uses).", subcommands = {
         ApiKeyCommands.Create.class, ApiKeyCommands.List.class, ApiKeyCommands.Delete.class})
 public final class ApiKeyCommands extends CommandGroup {
 
@@ -94,8 +94,8 @@ public final class ApiKeyCommands extends CommandGroup {
             Table table = Table.of("KEY ID", "DISPLAY NAME", "PREFIX", "CREATED", "EXPIRES", "LAST USED");
             for (JsonNode k : answer.path("apiKeys")) {
                 table.row(k.path("keyId").asText(), k.path("displayName").asText(""), k.path("prefix").asText(""),
-                        k.path("createTime").asText(""), k.path("expireTime").asText(""),
-                        k.path("lastUsed").asText(""));
+                        Table.time(k.path("createTime").asText("")), Table.time(k.path("expireTime").asText("")),
+                        Table.time(k.path("lastUsed").asText("")));
             }
             s.output().list(answer, table);
             list.printNextPage(s, answer);

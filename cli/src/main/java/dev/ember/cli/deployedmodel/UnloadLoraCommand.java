@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
  * {@code ember unload-lora MODEL --deployment D} (or {@code unload-lora DEPLOYED_MODEL}): deletes the deployed model;
  * it is UNDEPLOYING, then gone.
  */
-@Command(name = "unload-lora", description = {"Unloads a LoRA addon from a deployment: give the addon and",
-        "--deployment, or the deployed model's ID or name alone."})
+@Command(name = "unload-lora", description = {"Unloads a LoRA addon from a deployment.",
+        "Give the addon and --deployment, or the deployed model's ID or name alone."})
 public final class UnloadLoraCommand extends MutatingCommand {
 
     @Parameters(paramLabel = "MODEL", description = "The LoRA addon (with --deployment), or the deployed model.")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ember deployment create|get|list|update|delete|undelete|scale}. */
-@Command(name = "deployment", aliases = "deployments", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Dedicated deployments of a model.", subcommands = {
+@Command(name = "deployment", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Dedicated deployments of a model.", subcommands = {
         DeploymentCommands.Create.class, DeploymentCommands.Get.class, DeploymentCommands.List.class,
         DeploymentCommands.Update.class, DeploymentCommands.Delete.class, DeploymentCommands.Undelete.class,
         DeploymentCommands.Scale.class})
@@ -46,8 +46,9 @@ public final class DeploymentCommands extends CommandGroup {
         return 0;
     }
 
-    @Command(name = "create", description = {"Creates a deployment of MODEL (a catalog ID such as"
-            + " llama-v3p1-8b-instruct, or a model name).", "With --wait, shows its progress until it is READY."})
+    @Command(name = "create", description = {"Creates a deployment of a model.",
+            "MODEL is a catalog ID such as llama-v3p1-8b-instruct, or a model name.",
+            "With --wait, shows its progress until it is READY."})
     static final class Create extends MutatingCommand {
 
         @Parameters(paramLabel = "MODEL", description = "Base model: catalog ID or accounts/<a>/models/<m>.")
@@ -148,8 +149,8 @@ public final class DeploymentCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "delete", description = {"Deletes a deployment: restorable with undelete until its purge time,",
-            "unless --hard."})
+    @Command(name = "delete", description = {"Deletes a deployment.",
+            "It can be restored with undelete until its purge time, unless --hard."})
     static final class Delete extends MutatingCommand {
 
         @Parameters(paramLabel = "DEPLOYMENT", description = "Deployment ID or name.")
@@ -190,8 +191,8 @@ public final class DeploymentCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "scale", description = {"Sets the number of replicas now, within the replica bounds;",
-            "the autoscaler takes over again by its rules."})
+    @Command(name = "scale", description = {"Sets the number of replicas now.",
+            "Within the replica bounds; the autoscaler takes over again by its rules."})
     static final class Scale extends MutatingCommand {
 
         @Parameters(paramLabel = "DEPLOYMENT", description = "Deployment ID or name.")

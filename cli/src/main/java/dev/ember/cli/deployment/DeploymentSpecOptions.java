@@ -32,7 +32,7 @@ public final class DeploymentSpecOptions {
     @Option(names = "--accelerator-count", paramLabel = "N", description = "GPUs per replica.")
     Integer acceleratorCount;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "A region (e.g. us-iowa-1) or a multi-region: GLOBAL, US, EUROPE, APAC.")
+    @Option(names = "--region", paramLabel = "REGION", description = "A region (e.g. US_IOWA_1; see region list) or a multi-region: GLOBAL, US, EUROPE, APAC.")
     String region;
 
     @Option(names = "--min-replica-count", paramLabel = "N", description = "Fewest replicas (0 lets it scale to zero).")

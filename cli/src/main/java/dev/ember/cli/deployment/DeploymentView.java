@@ -65,7 +65,7 @@ public final class DeploymentView {
         table.row(Names.id(d.path("name").asText()), d.path("baseModel").asText(), label(d),
                 readyReplicas(d) + "/" + d.path("desiredReplicaCount").asInt(), accelerators,
                 d.path("region").asText(d.path("placement").path("region").asText("")),
-                d.path("createTime").asText(""));
+                Table.time(d.path("createTime").asText("")));
     }
 
     /** Done when READY with every desired replica ready (or exactly {@code replicas} when given). */

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ember model create|get|list|delete|upload}: custom base models and LoRA addons, and the catalog. */
-@Command(name = "model", aliases = "models", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Models: the public catalog, your base models and LoRA addons.", subcommands = {
+@Command(name = "model", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Models: the public catalog, your base models and LoRA addons.", subcommands = {
         ModelCommands.Create.class, ModelCommands.Get.class, ModelCommands.List.class, ModelCommands.Delete.class,
         ModelCommands.Upload.class})
 public final class ModelCommands extends CommandGroup {
@@ -36,7 +36,7 @@ public final class ModelCommands extends CommandGroup {
         return Names.of(s.account(), "models", idOrName);
     }
 
-    @Command(name = "create", description = {"Creates a model; with PATH, uploads its files too (as model upload).",
+    @Command(name = "create", description = {"Creates a model; with PATH, uploads its files too.",
             "A LoRA addon names its --base-model; its rank comes from --lora-rank or PATH/adapter_config.json."})
     static final class Create extends MutatingCommand {
 
@@ -115,8 +115,9 @@ public final class ModelCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "upload", description = {"Uploads a model's files: every file under PATH (or PATH alone),",
-            "each to its signed URL with a progress bar, then validates the upload; the model becomes READY."})
+    @Command(name = "upload", description = {"Uploads a model's files and validates them.",
+            "Every file under PATH (or PATH alone) goes to its signed URL, with a progress bar; then the upload is"
+                    + " validated and the model becomes READY."})
     static final class Upload extends MutatingCommand {
 
         @Parameters(index = "0", paramLabel = "MODEL", description = "Model ID or name.")
@@ -164,7 +165,8 @@ public final class ModelCommands extends CommandGroup {
             Table table = Table.of("ID", "KIND", "STATE", "BASE MODEL", "CREATED");
             for (JsonNode m : answer.path("models")) {
                 table.row(Names.id(m.path("name").asText()), m.path("kind").asText(), m.path("state").asText(),
-                        m.path("peftDetails").path("baseModel").asText(""), m.path("createTime").asText(""));
+                        m.path("peftDetails").path("baseModel").asText(""),
+                        Table.time(m.path("createTime").asText("")));
             }
             s.output().list(answer, table);
             list.printNextPage(s, answer);

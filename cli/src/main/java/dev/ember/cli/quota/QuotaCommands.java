@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ember quota list|update}: GPU quotas, one per accelerator type and region. */
-@Command(name = "quota", aliases = "quotas", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "GPU quotas of the account, one per accelerator type and region.", subcommands = {
+@Command(name = "quota", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "GPU quotas of the account, one per accelerator type and region.", subcommands = {
         QuotaCommands.List.class, QuotaCommands.Update.class})
 public final class QuotaCommands extends CommandGroup {
 

@@ -13,7 +13,7 @@ import dev.ember.cli.Table;
 import picocli.CommandLine.Command;
 
 /** {@code ember region list}. */
-@Command(name = "region", aliases = "regions", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Regions and the GPUs they offer.", subcommands = RegionCommands.List.class)
+@Command(name = "region", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Regions and the GPUs they offer.", subcommands = RegionCommands.List.class)
 public final class RegionCommands extends CommandGroup {
 
     @Command(name = "list", description = "Lists the regions, their mega-region and free/total GPUs of each type.")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ember deployment-shape-version list --base-model M}. */
-@Command(name = "deployment-shape-version", aliases = "deployment-shape-versions", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Versions of deployment shapes (FAST, THROUGHPUT, MINIMAL) of a base model.", subcommands = DeploymentShapeVersionCommands.List.class)
+@Command(name = "deployment-shape-version", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "Versions of deployment shapes (FAST, THROUGHPUT, MINIMAL) of a base model.", subcommands = DeploymentShapeVersionCommands.List.class)
 public final class DeploymentShapeVersionCommands extends CommandGroup {
 
     @Command(name = "list", description = "Lists every shape version for a base model; pass a name to create --deployment-shape.")

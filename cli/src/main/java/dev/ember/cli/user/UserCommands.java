@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ember user create|list}. */
-@Command(name = "user", aliases = "users", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "The account's users.", subcommands = {
+@Command(name = "user", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true, description = "The account's users.", subcommands = {
         UserCommands.Create.class, UserCommands.List.class})
 public final class UserCommands extends CommandGroup {
 
@@ -74,7 +74,7 @@ public final class UserCommands extends CommandGroup {
             Table table = Table.of("ID", "ROLE", "EMAIL", "STATE", "CREATED");
             for (JsonNode u : answer.path("users")) {
                 table.row(Names.id(u.path("name").asText()), u.path("role").asText(), u.path("email").asText(""),
-                        u.path("state").asText(""), u.path("createTime").asText(""));
+                        u.path("state").asText(""), Table.time(u.path("createTime").asText("")));
             }
             s.output().list(answer, table);
             list.printNextPage(s, answer);

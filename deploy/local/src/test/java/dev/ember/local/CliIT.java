@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -56,20 +53,11 @@ class CliIT {
     private PlatformClient client;
 
     @RegisterExtension
-    final TestWatcher printLogsOnFailure = new TestWatcher() {
-
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            for (String module : LocalPlatform.MODULES) {
-                Path log = ServiceProcess.logFile(home, module);
-                System.out.println("---- last 60 lines of " + log + "\n" + ServiceProcess.tail(log, 60) + "\n----");
-            }
-        }
-    };
+    final TestWatcher printLogsOnFailure = PlatformClient.printLogsOnFailure(home, 60);
 
     @BeforeAll
     void startPlatform() throws IOException {
-        deleteTree(home);
+        PlatformClient.deleteTree(home);
         platform = LocalPlatform.start(new LocalPlatform.Options(repo, home, home.resolve("auth.ini"), "127.0.0.1",
                 0, 0, 0, 0, 0, 30));
         client = new PlatformClient(platform);
@@ -329,16 +317,5 @@ class CliIT {
                 + platform.accountId() + "/deployments/" + DEPLOYMENT + "?hard=true\n");
         JsonNode stillThere = parse(ok("deployment", "get", DEPLOYMENT, "-o", "json").out());
         assertThat(stillThere.path("state").asText()).isNotIn("DELETING", "DELETED");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }
