@@ -127,6 +127,17 @@ class EmberCliTest {
     }
 
     @Test
+    void anUpdateNamesExactlyItsFieldsInTheMaskSoTheRestOfThePolicyStays() throws IOException {
+        Cli.Result result = Cli.run(environment(), "deployment", "update", "d", "--scale-to-zero-window", "2h",
+                "--load-targets", "default=0.5", "--max-replica-count", "4", "--dry-run", "-o", "json");
+
+        JsonNode request = ApiClient.parse(result.out());
+        assertThat(request.path("method").asText()).isEqualTo("PATCH");
+        assertThat(request.path("url").asText()).isEqualTo("http://127.0.0.1:18080/v1/accounts/local/deployments/d"
+                + "?updateMask=maxReplicaCount%2CautoscalingPolicy.scaleToZeroWindow%2CautoscalingPolicy.loadTargets");
+    }
+
+    @Test
     void anUpdateWithoutFieldsIsAUsageError() throws IOException {
         Cli.Result result = Cli.run(environment(), "deployment", "update", "d", "--dry-run");
 

@@ -144,7 +144,8 @@ public final class DeploymentCommands extends CommandGroup {
             if (body.isEmpty()) {
                 throw usage("Nothing to update: give at least one field flag, e.g. --max-replica-count 2.");
             }
-            JsonNode updated = s.send(Request.patch(Names.path(name(s, deployment)), body));
+            JsonNode updated = s.send(Request.patch(Names.path(name(s, deployment)), body)
+                    .param("updateMask", DeploymentSpecOptions.updateMask(body)));
             return updated == null ? 0 : finish(s, updated, wait, null);
         }
     }

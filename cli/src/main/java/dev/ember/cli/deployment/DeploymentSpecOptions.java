@@ -121,6 +121,23 @@ public final class DeploymentSpecOptions {
         }
     }
 
+    /**
+     * The {@code updateMask} naming exactly the fields of {@code body}: nested ones by their path
+     * ({@code autoscalingPolicy.scaleToZeroWindow}), so an update of one window keeps the rest of the policy (a whole
+     * {@code autoscalingPolicy} in a body without a mask would replace it).
+     */
+    static String updateMask(ObjectNode body) {
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        body.fields().forEachRemaining(field -> {
+            if (field.getValue().isObject() && !field.getKey().equals("loadTargets")) {
+                field.getValue().fieldNames().forEachRemaining(sub -> paths.add(field.getKey() + "." + sub));
+            } else {
+                paths.add(field.getKey());
+            }
+        });
+        return String.join(",", paths);
+    }
+
     private static void putIfSet(ObjectNode node, String field, String value) {
         if (value != null) {
             node.put(field, value);

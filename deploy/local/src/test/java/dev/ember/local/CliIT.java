@@ -170,11 +170,17 @@ class CliIT {
     @Test
     @Order(5)
     void updateChangesOnlyTheFieldsGiven() throws IOException {
+        JsonNode before = parse(ok("deployment", "get", DEPLOYMENT, "-o", "json").out());
+
         ok("deployment", "update", DEPLOYMENT, "--display-name", "Renamed", "--scale-down-window", "5m");
 
         JsonNode deployment = parse(ok("deployment", "get", DEPLOYMENT, "-o", "json").out());
         assertThat(deployment.path("displayName").asText()).isEqualTo("Renamed");
         assertThat(deployment.path("autoscalingPolicy").path("scaleDownWindow").asText()).isEqualTo("300s");
+        assertThat(deployment.path("autoscalingPolicy").path("scaleToZeroWindow"))
+                .isEqualTo(before.path("autoscalingPolicy").path("scaleToZeroWindow"));
+        assertThat(deployment.path("autoscalingPolicy").path("loadTargets"))
+                .isEqualTo(before.path("autoscalingPolicy").path("loadTargets")).isNotEmpty();
         assertThat(deployment.path("maxReplicaCount").asInt()).isEqualTo(2);
     }
 
