@@ -113,6 +113,11 @@ public final class Session {
             printRequest(request);
             return null;
         }
+        return call(request);
+    }
+
+    /** Sends the request (a read, or a step after the first of a change) with the API key, which must be set. */
+    public JsonNode call(Request request) {
         apiKey();
         return api.send(request);
     }

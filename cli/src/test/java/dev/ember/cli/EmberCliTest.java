@@ -154,6 +154,15 @@ class EmberCliTest {
     }
 
     @Test
+    void withoutAnApiKeyTheErrorSaysHowToSetOneBeforeAnythingIsSent() {
+        Cli.Result result = Cli.run(Cli.environment(home, Map.of()), "region", "list", "--api-base",
+                "http://127.0.0.1:9");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("no API key: pass --api-key, set EMBER_API_KEY");
+    }
+
+    @Test
     void anUnknownProfileIsAUsageError() throws IOException {
         Cli.Result result = Cli.run(environment(), "deployment", "list", "--profile", "prod");
 

@@ -90,7 +90,7 @@ public final class ApiKeyCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            JsonNode answer = s.api().send(list.apply(Request.get(keysPath(s, user(s, user)))));
+            JsonNode answer = s.call(list.apply(Request.get(keysPath(s, user(s, user)))));
             Table table = Table.of("KEY ID", "DISPLAY NAME", "PREFIX", "CREATED", "EXPIRES", "LAST USED");
             for (JsonNode k : answer.path("apiKeys")) {
                 table.row(k.path("keyId").asText(), k.path("displayName").asText(""), k.path("prefix").asText(""),

@@ -50,7 +50,7 @@ public final class LoadLoraCommand extends MutatingCommand {
         if (wait.enabled()) {
             String name = created.path("name").asText();
             created = Wait.until(s, "LoRA " + Names.id(body.get("model").asText()) + " on " + Names.id(
-                    body.get("deployment").asText()), () -> s.api().send(Request.get(Names.path(name))),
+                    body.get("deployment").asText()), () -> s.call(Request.get(Names.path(name))),
                     DeployedModelView.deployed(), wait.timeout());
         }
         s.output().resource(created);

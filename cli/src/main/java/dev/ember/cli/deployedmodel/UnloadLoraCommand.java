@@ -55,7 +55,7 @@ public final class UnloadLoraCommand extends MutatingCommand {
     private static String find(Session s, String model, String deployment) {
         String pageToken = null;
         do {
-            JsonNode page = s.api().send(Request.get("/v1/accounts/" + s.account() + "/deployedModels")
+            JsonNode page = s.call(Request.get("/v1/accounts/" + s.account() + "/deployedModels")
                     .param("pageSize", 200).param("pageToken", pageToken));
             for (JsonNode d : page.path("deployedModels")) {
                 if (model.equals(d.path("model").asText()) && deployment.equals(d.path("deployment").asText())) {
@@ -69,7 +69,7 @@ public final class UnloadLoraCommand extends MutatingCommand {
 
     private static JsonNode getOrNull(Session s, String name) {
         try {
-            return s.api().send(Request.get(Names.path(name)));
+            return s.call(Request.get(Names.path(name)));
         } catch (ApiException e) {
             if (e.httpStatus() == 404) {
                 return null;

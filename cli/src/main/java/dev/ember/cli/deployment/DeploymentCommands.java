@@ -32,7 +32,7 @@ public final class DeploymentCommands extends CommandGroup {
     }
 
     static JsonNode get(Session s, String name) {
-        return s.api().send(Request.get(Names.path(name)));
+        return s.call(Request.get(Names.path(name)));
     }
 
     /** Prints the deployment, after waiting for it when asked. */
@@ -115,7 +115,7 @@ public final class DeploymentCommands extends CommandGroup {
         protected int run(Session s) {
             Request request = list.apply(Request.get("/v1/accounts/" + s.account() + "/deployments"))
                     .param("showDeleted", showDeleted ? "true" : null);
-            JsonNode answer = s.api().send(request);
+            JsonNode answer = s.call(request);
             Table table = DeploymentView.table();
             answer.path("deployments").forEach(d -> DeploymentView.addRow(table, d));
             s.output().list(answer, table);

@@ -144,7 +144,7 @@ public final class ModelCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            s.output().resource(s.api().send(Request.get(Names.path(name(s, model)))));
+            s.output().resource(s.call(Request.get(Names.path(name(s, model)))));
             return 0;
         }
     }
@@ -161,7 +161,7 @@ public final class ModelCommands extends CommandGroup {
         @Override
         protected int run(Session s) {
             String account = catalog ? Names.CATALOG_ACCOUNT : s.account();
-            JsonNode answer = s.api().send(list.apply(Request.get("/v1/accounts/" + account + "/models")));
+            JsonNode answer = s.call(list.apply(Request.get("/v1/accounts/" + account + "/models")));
             Table table = Table.of("ID", "KIND", "STATE", "BASE MODEL", "CREATED");
             for (JsonNode m : answer.path("models")) {
                 table.row(Names.id(m.path("name").asText()), m.path("kind").asText(), m.path("state").asText(),

@@ -88,12 +88,12 @@ final class ModelUpload {
         progress.finish("Uploaded " + files.size() + " file" + (files.size() == 1 ? "" : "s") + " ("
                 + Progress.size(total) + ") in "
                 + Progress.elapsed(Duration.between(start, s.env().clock().instant())));
-        JsonNode validation = s.api().send(Request.post(Names.path(modelName) + ":validateUpload", null));
+        JsonNode validation = s.call(Request.post(Names.path(modelName) + ":validateUpload", null));
         for (JsonNode warning : validation.path("warnings")) {
             s.err().println("warning: " + warning.asText());
         }
         s.err().flush();
-        return s.api().send(Request.get(Names.path(modelName)));
+        return s.call(Request.get(Names.path(modelName)));
     }
 
     private static void put(Session s, String url, String label, Path file, Progress progress, Instant start) {

@@ -30,7 +30,7 @@ public final class QuotaCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            JsonNode answer = s.api().send(list.apply(Request.get("/v1/accounts/" + s.account() + "/quotas")));
+            JsonNode answer = s.call(list.apply(Request.get("/v1/accounts/" + s.account() + "/quotas")));
             Table table = Table.of("QUOTA", "VALUE", "MAX", "USAGE");
             for (JsonNode q : answer.path("quotas")) {
                 table.row(Names.id(q.path("name").asText()), q.path("value").asText(""),

@@ -21,7 +21,7 @@ public final class RegionCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            JsonNode answer = s.api().send(Request.get("/v1/regions"));
+            JsonNode answer = s.call(Request.get("/v1/regions"));
             Table table = Table.of("REGION", "MEGA REGION", "GPUS (FREE/TOTAL)");
             for (JsonNode r : answer.path("regions")) {
                 java.util.List<String> pools = new ArrayList<>();

@@ -36,7 +36,7 @@ public final class DeploymentShapeVersionCommands extends CommandGroup {
             request.query().put("filter", request.query().containsKey("filter")
                     ? modelFilter + " AND (" + request.query().get("filter") + ")"
                     : modelFilter);
-            JsonNode answer = s.api().send(request);
+            JsonNode answer = s.call(request);
             Table table = Table.of("NAME", "PRESET", "ACCELERATORS", "PRECISION", "LATEST");
             for (JsonNode v : answer.path("deploymentShapeVersions")) {
                 JsonNode shape = v.path("snapshot");

@@ -34,7 +34,7 @@ public final class UsageCommand extends ApiCommand {
                 .param("startTime", startTime != null ? startTime : now.minus(Duration.ofDays(7)).toString())
                 .param("endTime", endTime != null ? endTime : now.toString())
                 .param("usageType", usageType);
-        JsonNode answer = s.api().send(request);
+        JsonNode answer = s.call(request);
         if (s.json()) {
             s.output().json(answer);
             return 0;

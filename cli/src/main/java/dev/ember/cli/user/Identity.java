@@ -19,7 +19,7 @@ public record Identity(JsonNode account, JsonNode user, JsonNode key) {
     static final int PREFIX_LENGTH = 8;
 
     public static Identity resolve(Session s) {
-        JsonNode account = s.api().send(Request.get("/v1/accounts/" + s.account()));
+        JsonNode account = s.call(Request.get("/v1/accounts/" + s.account()));
         String prefix = s.apiKey().substring(0, Math.min(PREFIX_LENGTH, s.apiKey().length()));
         for (JsonNode user : all(s, "/v1/accounts/" + s.account() + "/users", "users")) {
             List<JsonNode> keys;
@@ -49,7 +49,7 @@ public record Identity(JsonNode account, JsonNode user, JsonNode key) {
         List<JsonNode> items = new ArrayList<>();
         String pageToken = null;
         do {
-            JsonNode page = s.api().send(Request.get(path).param("pageSize", 200).param("pageToken", pageToken));
+            JsonNode page = s.call(Request.get(path).param("pageSize", 200).param("pageToken", pageToken));
             page.path(field).forEach(items::add);
             pageToken = page.path("nextPageToken").asText("");
         } while (!pageToken.isEmpty());

@@ -70,7 +70,7 @@ public final class UserCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            JsonNode answer = s.api().send(list.apply(Request.get("/v1/accounts/" + s.account() + "/users")));
+            JsonNode answer = s.call(list.apply(Request.get("/v1/accounts/" + s.account() + "/users")));
             Table table = Table.of("ID", "ROLE", "EMAIL", "STATE", "CREATED");
             for (JsonNode u : answer.path("users")) {
                 table.row(Names.id(u.path("name").asText()), u.path("role").asText(), u.path("email").asText(""),
