@@ -1,27 +1,25 @@
 package dev.ember.local;
 
-import java.util.concurrent.Callable;
+import dev.ember.cli.CliEnvironment;
+import dev.ember.cli.EmberCli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/** {@code ember COMMAND}: the commands this launcher knows. A bad command or flag prints usage and exits with 2. */
-@Command(name = "ember", synopsisSubcommandLabel = "COMMAND", description = "Runs Ember on this machine.", subcommands = {
-        UpCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
-final class LauncherCommand implements Callable<Integer> {
+/**
+ * {@code ember COMMAND}: the CLI's commands ({@code deployment}, {@code model}, {@code chat}, ...) and, next to them,
+ * this launcher's {@code up} and {@code simulate}, behind one entry point. A bad command or flag prints usage and
+ * exits with 2; the other exit codes are the CLI's ({@link dev.ember.cli.ExitCodes}).
+ */
+final class LauncherCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    static int run(String[] args) {
-        return new CommandLine(new LauncherCommand()).execute(args);
+    private LauncherCommand() {
     }
 
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command.");
+    static CommandLine commandLine(CliEnvironment environment) {
+        return EmberCli.commandLine(environment, new UpCommand(), new SimulateCommand());
+    }
+
+    static int run(String[] args) {
+        return commandLine(CliEnvironment.system()).execute(args);
     }
 }

@@ -18,6 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -104,6 +107,22 @@ final class PlatformClient {
         } catch (IOException e) {
             return MissingNode.getInstance();
         }
+    }
+
+    /** Prints the end of every service's log when a test fails, to see why. */
+    static TestWatcher printLogsOnFailure(Path home, int lines) {
+        return new TestWatcher() {
+
+            @Override
+            public void testFailed(ExtensionContext context, Throwable cause) {
+                for (String module : LocalPlatform.MODULES) {
+                    Path log = ServiceProcess.logFile(home, module);
+                    System.out
+                            .println("---- last " + lines + " lines of " + log + "\n" + ServiceProcess.tail(log, lines)
+                                    + "\n----");
+                }
+            }
+        };
     }
 
     static void deleteTree(Path dir) throws IOException {
