@@ -10,6 +10,8 @@ CREATE TABLE dataset (
     example_count    BIGINT       NOT NULL DEFAULT 0,
     estimated_tokens BIGINT       NOT NULL DEFAULT 0,
     average_turns    DOUBLE PRECISION NOT NULL DEFAULT 0,
+    -- Every example has an answer to learn from (an assistant message, a completion).
+    trainable        BOOLEAN      NOT NULL DEFAULT FALSE,
     -- The declared file (:getUploadEndpoint) and, once it arrived whole, its hash and time.
     filename         VARCHAR(255),
     size_bytes       BIGINT,
@@ -88,6 +90,9 @@ CREATE TABLE batch_inference_job (
     progress_sequence    BIGINT       NOT NULL DEFAULT 0,
     completed_units      BIGINT       NOT NULL DEFAULT 0,
     percent              INT          NOT NULL DEFAULT 0,
+    output_rows          BIGINT       NOT NULL DEFAULT 0,
+    input_tokens         BIGINT       NOT NULL DEFAULT 0,
+    output_tokens        BIGINT       NOT NULL DEFAULT 0,
     created_by           VARCHAR(255),
     create_time          TIMESTAMPTZ  NOT NULL,
     update_time          TIMESTAMPTZ  NOT NULL,

@@ -48,6 +48,9 @@ public class DatasetEntity {
     @Column(name = "average_turns")
     public double averageTurns;
 
+    /** Every example has an answer to learn from (an assistant message, a completion): it can fine-tune a model. */
+    public boolean trainable;
+
     public String filename;
 
     @Column(name = "size_bytes")

@@ -13,8 +13,11 @@ import dev.ember.common.error.FieldViolation;
 /**
  * Checks a dataset's JSONL one line at a time, as Fireworks accepts it: every non-blank line one JSON object, either
  * a conversation ({@code {"messages": [{"role": "user", "content": "..."}, {"role": "assistant", ...}]}}, format
- * CHAT) or a prompt and its completion ({@code {"prompt": "...", "completion": "..."}}, format COMPLETION). The first
- * example decides the format unless the dataset declared one; every line must then have it. A bad line becomes a
+ * CHAT) or a prompt and its completion ({@code {"prompt": "...", "completion": "..."}}, format COMPLETION). Examples
+ * without an answer (no assistant message, no completion) are valid batch inference input; a dataset with any such
+ * example is not {@code trainable}. The first
+ * example decides the format unless the dataset declared one; every line must then have it. A line may also be a
+ * batch request, {@code {"custom_id": "...", "body": {<an example>}}}, as batch inference input files are. A bad line becomes a
  * violation named {@code <file>:<line>}; after {@value #MAX_VIOLATIONS} the rest are not reported.
  */
 public final class DatasetLines {
@@ -33,6 +36,8 @@ public final class DatasetLines {
     private long examples;
     private long characters;
     private long turns;
+    /** Examples without an answer to learn from (no assistant message, no completion): batch inference input. */
+    private long unanswered;
     private int skipped;
     private final List<FieldViolation> violations = new ArrayList<>();
 
@@ -43,7 +48,9 @@ public final class DatasetLines {
     }
 
     /** What the whole file held. */
-    public record Summary(String format, long examples, long estimatedTokens, double averageTurns) {
+    /** {@code trainable}: every example has an answer to learn from, so the dataset can fine-tune a model. */
+    public record Summary(String format, long examples, long estimatedTokens, double averageTurns,
+            boolean trainable) {
     }
 
     /** Checks line {@code number} (from 1). */
@@ -61,6 +68,18 @@ public final class DatasetLines {
         if (node == null || !node.isObject()) {
             bad(number, "must be a JSON object, one example per line");
             return;
+        }
+        if (node.has("body")) {
+            JsonNode customId = node.get("custom_id");
+            if (customId != null && !customId.isTextual()) {
+                bad(number, "\"custom_id\" must be a string");
+                return;
+            }
+            node = node.get("body");
+            if (!node.isObject()) {
+                bad(number, "\"body\" must be a JSON object: the request, with \"messages\" or \"prompt\"");
+                return;
+            }
         }
         String lineFormat = node.has("messages")
                 ? CHAT
@@ -105,7 +124,7 @@ public final class DatasetLines {
     public Summary summary() {
         return new Summary(format == null ? UNSPECIFIED : format, examples,
                 (characters + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN,
-                examples == 0 ? 0 : (double) turns / examples);
+                examples == 0 ? 0 : (double) turns / examples, unanswered == 0);
     }
 
     private String chat(JsonNode node) {
@@ -147,7 +166,7 @@ public final class DatasetLines {
             }
         }
         if (!assistant) {
-            return "has no assistant message: a conversation needs at least one to learn from";
+            unanswered++;
         }
         characters += chars;
         turns += Math.max(users, 1);
@@ -160,10 +179,12 @@ public final class DatasetLines {
         if (prompt == null || !prompt.isTextual()) {
             return "\"prompt\" must be a string";
         }
-        if (completion == null || !completion.isTextual()) {
+        if (completion == null) {
+            unanswered++;
+        } else if (!completion.isTextual()) {
             return "\"completion\" must be a string";
         }
-        characters += prompt.asText().length() + completion.asText().length();
+        characters += prompt.asText().length() + (completion == null ? 0 : completion.asText().length());
         turns++;
         return null;
     }

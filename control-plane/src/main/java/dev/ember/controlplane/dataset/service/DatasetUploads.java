@@ -252,6 +252,7 @@ public class DatasetUploads implements UploadTarget {
         d.exampleCount = summary.examples();
         d.estimatedTokens = summary.estimatedTokens();
         d.averageTurns = summary.averageTurns();
+        d.trainable = summary.trainable();
         d.updateTime = service.now();
         LOG.infof("Dataset %s validated: READY, %d %s examples", d.name(), d.exampleCount, d.format);
     }
