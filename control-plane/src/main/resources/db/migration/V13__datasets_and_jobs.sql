@@ -52,6 +52,7 @@ CREATE TABLE supervised_fine_tuning_job (
     accelerator_count    INT          NOT NULL,
     -- Commands to the scheduler (create, cancel, resume, delete) and the newest report applied for the newest one.
     generation           BIGINT       NOT NULL,
+    -- The newest report applied, numbered within its generation.
     progress_sequence    BIGINT       NOT NULL DEFAULT 0,
     completed_units      BIGINT       NOT NULL DEFAULT 0,
     total_units          BIGINT       NOT NULL,
@@ -87,6 +88,7 @@ CREATE TABLE batch_inference_job (
     accelerator_type     VARCHAR(64)  NOT NULL,
     accelerator_count    INT          NOT NULL,
     generation           BIGINT       NOT NULL,
+    -- The newest report applied, numbered within its generation.
     progress_sequence    BIGINT       NOT NULL DEFAULT 0,
     completed_units      BIGINT       NOT NULL DEFAULT 0,
     percent              INT          NOT NULL DEFAULT 0,

@@ -181,6 +181,7 @@ public class BatchInferenceJobService implements DatasetUsers {
     public Uni<Void> delete(Caller caller, BatchInferenceJobName name) {
         return writable(caller, name).chain(e -> {
             e.generation++;
+            e.progressSequence = 0;
             Uni<Void> output = JobStates.COMPLETED.equals(e.state)
                     ? Uni.createFrom().voidItem()
                     : datasetRows.findByNameForUpdate(new DatasetName(e.accountId, e.outputDatasetId))

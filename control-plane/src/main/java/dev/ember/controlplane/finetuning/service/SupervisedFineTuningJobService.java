@@ -210,6 +210,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                         + " and cannot be cancelled");
             }
             e.generation++;
+            e.progressSequence = 0;
             set(e, JobStates.CANCELLED, "CANCELLED", "cancelled by user '" + caller.userId() + "' at " + e.percent
                     + "%; :resume continues from there");
             LOG.infof("Fine-tuning job %s cancelled at %d%%", name, e.percent);
@@ -235,6 +236,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                             + "delete that model, or create a new job with another outputModel");
                 }
                 e.generation++;
+                e.progressSequence = 0;
                 e.completedTime = null;
                 set(e, JobStates.PENDING, "OK", "resuming at " + e.percent + "%: waiting for the scheduler");
                 LOG.infof("Fine-tuning job %s resumed at %d%%", name, e.percent);
@@ -248,6 +250,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     public Uni<Void> delete(Caller caller, SupervisedFineTuningJobName name) {
         return writable(caller, name).chain(e -> {
             e.generation++;
+            e.progressSequence = 0;
             return publish(e, JobSpec.DELETE).chain(() -> jobs.delete(e))
                     .invoke(() -> LOG.infof("Fine-tuning job %s deleted by user '%s'", name, caller.userId()));
         });
