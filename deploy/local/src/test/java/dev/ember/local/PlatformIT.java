@@ -359,8 +359,10 @@ class PlatformIT {
         assertThat(model.body().path("state").asText()).as(model.describe()).isEqualTo("READY");
 
         Response loaded = post(platform.controlPlaneUrl() + "/v1/accounts/" + account + "/deployedModels"
-                + "?deployedModelId=e2e-lora-on-llama", "{\"model\": \"" + lora + "\", \"deployment\": \""
-                + "accounts/" + account + "/deployments/" + DEPLOYMENT_ID + "\"}", platform.apiKey());
+                + "?deployedModelId=e2e-lora-on-llama",
+                "{\"model\": \"" + lora + "\", \"deployment\": \""
+                        + "accounts/" + account + "/deployments/" + DEPLOYMENT_ID + "\"}",
+                platform.apiKey());
         assertThat(loaded.status()).as(loaded.describe()).isEqualTo(200);
         JsonNode completion = awaitChatCompletion(lora);
         assertThat(completion.path("choices").path(0).path("message").path("content").asText()).isNotBlank();
