@@ -105,7 +105,7 @@ class ContractTest {
                 .post("/v1/accounts/acme/models/contract-uploading:getUploadEndpoint"),
                 "gatewayGetModelUploadEndpointResponse");
 
-        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/acme/deployments?deploymentId=contract-base").then().statusCode(200);
         assertConforms(asPlatformAdmin().body("{\"model\": \"" + lora + "\", \"deployment\": "
                 + "\"accounts/acme/deployments/contract-base\"}").post("/v1/accounts/acme/deployedModels"),

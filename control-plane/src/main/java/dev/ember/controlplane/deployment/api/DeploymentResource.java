@@ -10,7 +10,6 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestHeader;
@@ -26,6 +25,7 @@ import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.deployment.service.DeploymentListRequest;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.Tagged;
 
 @Path("/v1/accounts/{account}/deployments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,7 +66,7 @@ public class DeploymentResource {
     @GET
     @Path("{deployment}")
     public Uni<RestResponse<Deployment>> get(@RestPath String account, @RestPath String deployment) {
-        return deployments.get(caller.get(), new DeploymentName(account, deployment)).map(DeploymentResource::tagged);
+        return deployments.get(caller.get(), new DeploymentName(account, deployment)).map(Tagged::response);
     }
 
     /**
@@ -81,11 +81,7 @@ public class DeploymentResource {
             @RestHeader("If-Match") String ifMatch, Deployment body) {
         QueryParams.bool("skipShapeValidation", skipShapeValidation);
         return deployments.update(caller.get(), new DeploymentName(account, deployment), body, updateMask, ifMatch)
-                .map(DeploymentResource::tagged);
-    }
-
-    private static RestResponse<Deployment> tagged(DeploymentService.Tagged tagged) {
-        return RestResponse.ResponseBuilder.ok(tagged.deployment()).header(HttpHeaders.ETAG, tagged.etag()).build();
+                .map(Tagged::response);
     }
 
     /**

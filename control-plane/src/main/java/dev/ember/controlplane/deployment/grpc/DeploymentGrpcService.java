@@ -38,7 +38,7 @@ public class DeploymentGrpcService implements Deployments {
     @Override
     public Uni<dev.ember.proto.v1.Deployment> getDeployment(GetDeploymentRequest request) {
         return auth.call(caller -> deployments.get(caller, DeploymentName.parse("name", request.getName()))
-                .map(tagged -> proto(tagged.deployment())));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Deployment.newBuilder())));
     }
 
     @Override
@@ -62,7 +62,7 @@ public class DeploymentGrpcService implements Deployments {
                     : null;
             return deployments.create(caller, account, ProtoJson.orNull(request.getDeploymentId()), body,
                     request.getValidateOnly(), request.getDisableSpeculativeDecoding())
-                    .map(DeploymentGrpcService::proto);
+                    .map(d -> ProtoJson.created(d, dev.ember.proto.v1.Deployment.newBuilder()));
         });
     }
 
@@ -72,8 +72,9 @@ public class DeploymentGrpcService implements Deployments {
             DeploymentName name = DeploymentName.parse("deployment.name", request.getDeployment().getName());
             Deployment body = ProtoJson.toApi(request.getDeployment(), Deployment.class);
             String mask = GrpcLists.updateMask(request.hasUpdateMask(), request.getUpdateMask());
-            return deployments.update(caller, name, body, mask, ProtoJson.orNull(request.getEtag()))
-                    .map(tagged -> proto(tagged.deployment()));
+            return deployments.update(caller, name, body, mask,
+                    ProtoJson.etag(request.getEtag(), request.getDeployment().getEtag()))
+                    .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Deployment.newBuilder()));
         });
     }
 

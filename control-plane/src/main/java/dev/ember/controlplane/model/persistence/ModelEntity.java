@@ -83,6 +83,9 @@ public class ModelEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /** Raised by every change through the API; the entity tag is made from it. */
+    public long revision = 1;
+
     @Column(name = "github_url")
     public String githubUrl;
 

@@ -32,6 +32,9 @@ public class QuotaEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /** Raised by every change through the API; the entity tag is made from it. */
+    public long revision = 1;
+
     public static class Key implements Serializable {
 
         public String accountId;

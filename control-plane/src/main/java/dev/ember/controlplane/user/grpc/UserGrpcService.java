@@ -36,7 +36,7 @@ public class UserGrpcService implements Users {
     @Override
     public Uni<dev.ember.proto.v1.User> getUser(GetUserRequest request) {
         return auth.call(caller -> users.get(caller, UserName.parse("name", request.getName()))
-                .map(UserGrpcService::proto));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.User.newBuilder())));
     }
 
     @Override
@@ -55,13 +55,15 @@ public class UserGrpcService implements Users {
     public Uni<dev.ember.proto.v1.User> createUser(CreateUserRequest request) {
         return auth.call(caller -> users.create(caller, AccountName.parse("parent", request.getParent()),
                 ProtoJson.orNull(request.getUserId()), ProtoJson.toApi(request.getUser(), User.class))
-                .map(UserGrpcService::proto));
+                .map(UserGrpcService::created));
     }
 
     @Override
     public Uni<dev.ember.proto.v1.User> updateUser(UpdateUserRequest request) {
         return auth.call(caller -> users.update(caller, UserName.parse("user.name", request.getUser().getName()),
-                ProtoJson.toApi(request.getUser(), User.class)).map(UserGrpcService::proto));
+                ProtoJson.toApi(request.getUser(), User.class),
+                ProtoJson.etag(request.getEtag(), request.getUser().getEtag()))
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.User.newBuilder())));
     }
 
     @Override
@@ -70,7 +72,8 @@ public class UserGrpcService implements Users {
                 .replaceWith(Empty.getDefaultInstance()));
     }
 
-    private static dev.ember.proto.v1.User proto(User user) {
-        return ProtoJson.toProto(user, dev.ember.proto.v1.User.newBuilder());
+    /** A new user, with its first entity tag. */
+    private static dev.ember.proto.v1.User created(User user) {
+        return ProtoJson.created(user, dev.ember.proto.v1.User.newBuilder());
     }
 }

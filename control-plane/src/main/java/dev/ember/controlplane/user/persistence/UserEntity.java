@@ -39,6 +39,9 @@ public class UserEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /** Raised by every change through the API; the entity tag is made from it. */
+    public long revision = 1;
+
     public String name() {
         return "accounts/" + accountId + "/users/" + userId;
     }

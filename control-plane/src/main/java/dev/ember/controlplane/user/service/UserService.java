@@ -36,7 +36,9 @@ import dev.ember.controlplane.user.api.ListUsersResponse;
 import dev.ember.controlplane.user.api.User;
 import dev.ember.controlplane.user.persistence.UserEntity;
 import dev.ember.controlplane.user.persistence.UserRepository;
+import dev.ember.controlplane.web.Etags;
 import dev.ember.controlplane.web.PageRequest;
+import dev.ember.controlplane.web.Tagged;
 import dev.ember.controlplane.web.Values;
 
 /**
@@ -98,9 +100,9 @@ public class UserService {
     }
 
     @WithSession
-    public Uni<User> get(Caller caller, UserName name) {
+    public Uni<Tagged<User>> get(Caller caller, UserName name) {
         caller.requireAccess(name.account());
-        return users.findByName(name).onItem().ifNull().failWith(() -> notFound(name)).map(UserService::toApi);
+        return users.findByName(name).onItem().ifNull().failWith(() -> notFound(name)).map(UserService::tagged);
     }
 
     /** One page of the account's users by ID; {@code totalSize} counts them all. */
@@ -124,15 +126,17 @@ public class UserService {
 
     /**
      * Changes the fields present in the body. A new role takes effect on the user's next request with any of its
-     * keys (the control plane reads the role at every request). The last admin cannot be demoted.
+     * keys (the control plane reads the role at every request). The last admin cannot be demoted. With {@code ifMatch},
+     * only if the user is still at that entity tag.
      */
     @WithTransaction
-    public Uni<User> update(Caller caller, UserName name, User body) {
+    public Uni<Tagged<User>> update(Caller caller, UserName name, User body, String ifMatch) {
         caller.requireAdmin(name.account());
         validateUpdate(body);
         return accounts.findByIdForUpdate(name.account())
                 .chain(() -> users.findByNameForUpdate(name))
                 .onItem().ifNull().failWith(() -> notFound(name))
+                .invoke(user -> Etags.require(ifMatch, user.revision, "user '" + name + "'"))
                 .call(user -> body.role() != null && !Caller.ADMIN.equals(body.role())
                         ? keepAnAdmin(user, "demote")
                         : Uni.createFrom().voidItem())
@@ -150,7 +154,8 @@ public class UserService {
                         user.serviceAccount = body.serviceAccount();
                     }
                     user.updateTime = now();
-                    return toApi(user);
+                    user.revision++;
+                    return tagged(user);
                 });
     }
 
@@ -268,6 +273,10 @@ public class UserService {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static Tagged<User> tagged(UserEntity e) {
+        return new Tagged<>(toApi(e), Etags.of(e.revision));
     }
 
     public static User toApi(UserEntity e) {
