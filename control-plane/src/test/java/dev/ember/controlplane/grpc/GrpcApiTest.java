@@ -44,14 +44,23 @@ import dev.ember.proto.v1.DeleteModelRequest;
 import dev.ember.proto.v1.DeployedModel;
 import dev.ember.proto.v1.DeployedModelsGrpc;
 import dev.ember.proto.v1.Deployment;
+import dev.ember.proto.v1.DeploymentShape;
+import dev.ember.proto.v1.DeploymentShapeVersion;
+import dev.ember.proto.v1.DeploymentShapesGrpc;
 import dev.ember.proto.v1.DeploymentState;
 import dev.ember.proto.v1.DeploymentsGrpc;
 import dev.ember.proto.v1.GetAccountRequest;
 import dev.ember.proto.v1.GetDeploymentRequest;
+import dev.ember.proto.v1.GetDeploymentShapeRequest;
+import dev.ember.proto.v1.GetDeploymentShapeVersionRequest;
 import dev.ember.proto.v1.GetModelRequest;
 import dev.ember.proto.v1.GetQuotaRequest;
 import dev.ember.proto.v1.GetUserRequest;
 import dev.ember.proto.v1.ListDeployedModelsRequest;
+import dev.ember.proto.v1.ListDeploymentShapeVersionsRequest;
+import dev.ember.proto.v1.ListDeploymentShapeVersionsResponse;
+import dev.ember.proto.v1.ListDeploymentShapesRequest;
+import dev.ember.proto.v1.ListDeploymentShapesResponse;
 import dev.ember.proto.v1.ListDeploymentsRequest;
 import dev.ember.proto.v1.ListRegionsRequest;
 import dev.ember.proto.v1.ListUsersRequest;
@@ -363,6 +372,62 @@ class GrpcApiTest {
                 .setUpdateMask(FieldMask.newBuilder().addPaths("value")).setEtag(quota.getEtag()).build()));
         assertThat(quotas.getQuota(GetQuotaRequest.newBuilder().setName(quota.getName()).build()).getValue())
                 .isEqualTo(10);
+    }
+
+    @Test
+    void deploymentShapesAndTheirVersionsAreServedToo() {
+        DeploymentShapesGrpc.DeploymentShapesBlockingStub shapes = withKey(DeploymentShapesGrpc.newBlockingStub(
+                channel), KEY);
+        String fast = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast";
+        DeploymentShape shape = shapes.getDeploymentShape(GetDeploymentShapeRequest.newBuilder().setName(fast)
+                .build());
+        assertThat(shape.getBaseModel()).isEqualTo(LLAMA_8B);
+        assertThat(shape.getPresetType()).isEqualTo("FAST");
+        asAdmin().get("/v1/" + fast).then().statusCode(200)
+                .body("acceleratorType", equalTo(shape.getAcceleratorType()))
+                .body("acceleratorCount", equalTo(shape.getAcceleratorCount()))
+                .body("precision", equalTo(shape.getPrecision()))
+                .body("parameterCount", equalTo(Long.toString(shape.getParameterCount())));
+
+        assertThat(shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setTargetModel(LLAMA_8B).build()).getDeploymentShapesList())
+                .extracting(DeploymentShape::getPresetType).containsExactlyInAnyOrder("FAST", "THROUGHPUT", "MINIMAL");
+        ListDeploymentShapesResponse first = shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setPageSize(2).setFilter("preset_type = \"FAST\"").build());
+        assertThat(first.getDeploymentShapesList()).hasSize(2).allMatch(s -> s.getPresetType().equals("FAST"));
+        ListDeploymentShapesResponse second = shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setPageSize(2).setFilter("preset_type = \"FAST\"")
+                .setPageToken(first.getNextPageToken()).build());
+        assertThat(second.getDeploymentShapesList()).extracting(DeploymentShape::getName)
+                .doesNotContainAnyElementsOf(first.getDeploymentShapesList().stream().map(DeploymentShape::getName)
+                        .toList());
+
+        DeploymentShapeVersion v1 = shapes.getDeploymentShapeVersion(GetDeploymentShapeVersionRequest.newBuilder()
+                .setName(fast + "/versions/1").build());
+        assertThat(v1.getSnapshot().getBaseModel()).isEqualTo(LLAMA_8B);
+        assertThat(v1.getValidated()).isTrue();
+        assertThat(shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest.newBuilder()
+                .setParent(fast).build()).getDeploymentShapeVersionsList())
+                .extracting(DeploymentShapeVersion::getName).contains(v1.getName());
+
+        // Every version for one base model, across its shapes.
+        ListDeploymentShapeVersionsResponse byBase = shapes.listDeploymentShapeVersions(
+                ListDeploymentShapeVersionsRequest.newBuilder().setParent("accounts/fireworks/deploymentShapes/-")
+                        .setFilter("base_model = \"" + LLAMA_8B + "\"").setPageSize(200).build());
+        assertThat(byBase.getDeploymentShapeVersionsList()).isNotEmpty()
+                .allMatch(v -> v.getSnapshot().getBaseModel().equals(LLAMA_8B));
+        asAdmin().queryParam("filter", "baseModel = \"" + LLAMA_8B + "\"")
+                .get("/v1/accounts/fireworks/deploymentShapes/-/versions").then().statusCode(200)
+                .body("totalSize", equalTo(byBase.getTotalSize()));
+
+        assertThat(fields(catchStatus(() -> shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest
+                .newBuilder().setParent("accounts/fireworks/deploymentShapes/-").setFilter("base_model > 1")
+                .build())))).containsExactly("filter");
+        assertThat(catchStatus(() -> shapes.getDeploymentShape(GetDeploymentShapeRequest.newBuilder()
+                .setName("accounts/fireworks/deploymentShapes/no-such-shape").build())).getStatus().getCode())
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(fields(catchStatus(() -> shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest
+                .newBuilder().setParent("accounts/fireworks/shapes/x").build())))).containsExactly("parent");
     }
 
     static void assertAborted(Runnable call) {
