@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
-import dev.ember.controlplane.deployment.service.DeploymentListRequest;
+import dev.ember.controlplane.deployment.service.DeploymentLists;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.web.QueryParams;
 import dev.ember.controlplane.web.Tagged;
@@ -59,7 +59,7 @@ public class DeploymentResource {
             @RestQuery String pageToken, @RestQuery String filter, @RestQuery String orderBy,
             @RestQuery String showDeleted) {
         return deployments.list(caller.get(),
-                DeploymentListRequest.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
+                DeploymentLists.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
     }
 
     /** The deployment, with its spec's entity tag in {@code ETag} for a later conditional update. */

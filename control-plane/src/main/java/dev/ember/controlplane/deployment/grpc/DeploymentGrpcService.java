@@ -11,7 +11,7 @@ import dev.ember.common.name.AccountName;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.api.ScaleDeploymentRequest;
-import dev.ember.controlplane.deployment.service.DeploymentListRequest;
+import dev.ember.controlplane.deployment.service.DeploymentLists;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
@@ -45,7 +45,7 @@ public class DeploymentGrpcService implements Deployments {
     public Uni<ListDeploymentsResponse> listDeployments(ListDeploymentsRequest request) {
         return auth.call(caller -> {
             String account = AccountName.parse("parent", request.getParent()).account();
-            return deployments.list(caller, DeploymentListRequest.parse(account,
+            return deployments.list(caller, DeploymentLists.parse(account,
                     GrpcLists.pageSize(request.getPageSize()),
                     ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
                     ProtoJson.orNull(request.getOrderBy()), Boolean.toString(request.getShowDeleted())))

@@ -56,6 +56,7 @@ import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
 import dev.ember.controlplane.web.Etags;
 import dev.ember.controlplane.web.Tagged;
+import dev.ember.controlplane.web.list.ListRequest;
 
 /** Deployments: validation, storage and their events, each change in one transaction with its outbox row. */
 @ApplicationScoped
@@ -377,19 +378,19 @@ public class DeploymentService {
      * them can make {@code totalSize} off by one for that response; the keyset page itself never repeats or skips.
      */
     @WithSession
-    public Uni<ListDeploymentsResponse> list(Caller caller, DeploymentListRequest request) {
-        String account = request.query().accountId();
+    public Uni<ListDeploymentsResponse> list(Caller caller, ListRequest request) {
+        String account = request.account();
         caller.requireAccess(account);
         return accounts.findById(account)
                 .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> deployments.count(request.query()))
+                .chain(() -> deployments.count(request))
                 // One row more than the page shows whether another page follows.
-                .chain(total -> deployments.page(request.query(), request.after(), request.pageSize() + 1)
+                .chain(total -> deployments.page(request, request.pageSize() + 1)
                         .map(rows -> {
                             boolean more = rows.size() > request.pageSize();
                             List<DeploymentEntity> page = more ? rows.subList(0, request.pageSize()) : rows;
                             return new ListDeploymentsResponse(page.stream().map(DeploymentMapper::toApi).toList(),
-                                    more ? request.nextPageToken(page.get(page.size() - 1)) : null,
+                                    more ? DeploymentLists.nextPageToken(request, page.get(page.size() - 1)) : null,
                                     Math.toIntExact(total));
                         }));
     }

@@ -22,8 +22,8 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.AccountName;
 import dev.ember.common.name.UserName;
 import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.controlplane.web.Tagged;
 
 /** An account's users. Admins of the account (and platform admins) manage them; every member may read them. */
@@ -48,9 +48,8 @@ public class UserResource {
     @GET
     public Uni<ListUsersResponse> list(@RestPath String account, @RestQuery String pageSize,
             @RestQuery String pageToken, @RestQuery String filter, @RestQuery String orderBy) {
-        AccountName name = new AccountName(account);
-        return users.list(caller.get(), name, PageRequest.parse(UserService.listScope(name), pageSize, pageToken,
-                filter, orderBy, UserService.ORDERINGS, 1));
+        return users.list(caller.get(), UserLists.parse(new AccountName(account), pageSize, pageToken, filter,
+                orderBy));
     }
 
     @GET

@@ -13,8 +13,8 @@ import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.user.api.User;
+import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.proto.v1.CreateUserRequest;
 import dev.ember.proto.v1.DeleteUserRequest;
 import dev.ember.proto.v1.GetUserRequest;
@@ -43,10 +43,9 @@ public class UserGrpcService implements Users {
     public Uni<ListUsersResponse> listUsers(ListUsersRequest request) {
         return auth.call(caller -> {
             AccountName account = AccountName.parse("parent", request.getParent());
-            return users.list(caller, account, PageRequest.parse(UserService.listScope(account),
-                    GrpcLists.pageSize(request.getPageSize()), ProtoJson.orNull(request.getPageToken()),
-                    ProtoJson.orNull(request.getFilter()), ProtoJson.orNull(request.getOrderBy()),
-                    UserService.ORDERINGS, 1))
+            return users.list(caller, UserLists.parse(account, GrpcLists.pageSize(request.getPageSize()),
+                    ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
+                    ProtoJson.orNull(request.getOrderBy())))
                     .map(page -> ProtoJson.<ListUsersResponse>toProto(page, ListUsersResponse.newBuilder()));
         });
     }

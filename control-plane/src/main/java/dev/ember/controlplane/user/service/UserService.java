@@ -37,9 +37,9 @@ import dev.ember.controlplane.user.api.User;
 import dev.ember.controlplane.user.persistence.UserEntity;
 import dev.ember.controlplane.user.persistence.UserRepository;
 import dev.ember.controlplane.web.Etags;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.controlplane.web.Tagged;
 import dev.ember.controlplane.web.Values;
+import dev.ember.controlplane.web.list.ListRequest;
 
 /**
  * An account's users: who may manage them, their roles, and deletion, which revokes every key of the user in the
@@ -50,7 +50,6 @@ public class UserService {
 
     public static final Set<String> ROLES = Set.of(Caller.ADMIN, Caller.USER, Caller.INFERENCE_USER);
     public static final String READY = "READY";
-    public static final Set<String> ORDERINGS = Set.of("name");
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
     @Inject
@@ -67,10 +66,6 @@ public class UserService {
 
     @Inject
     Clock clock;
-
-    public static String listScope(AccountName account) {
-        return account + "/users";
-    }
 
     @WithTransaction
     public Uni<User> create(Caller caller, AccountName account, String userId, User body) {
@@ -105,21 +100,19 @@ public class UserService {
         return users.findByName(name).onItem().ifNull().failWith(() -> notFound(name)).map(UserService::tagged);
     }
 
-    /** One page of the account's users by ID; {@code totalSize} counts them all. */
+    /** One page of the account's users; {@code totalSize} counts those the filter matches. */
     @WithSession
-    public Uni<ListUsersResponse> list(Caller caller, AccountName account, PageRequest page) {
-        caller.requireAccess(account.account());
-        String after = page.after() == null ? null : page.after().get(0);
-        return accounts.findById(account.account())
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> users.countIn(account.account()))
-                .chain(total -> users.page(account.account(), after, page.pageSize() + 1).map(rows -> {
-                    boolean more = rows.size() > page.pageSize();
-                    List<UserEntity> shown = more ? rows.subList(0, page.pageSize()) : rows;
+    public Uni<ListUsersResponse> list(Caller caller, ListRequest request) {
+        caller.requireAccess(request.account());
+        return accounts.findById(request.account())
+                .onItem().ifNull().failWith(() -> new NotFoundException("account 'accounts/" + request.account()
+                        + "' does not exist"))
+                .chain(() -> users.count(request))
+                .chain(total -> users.page(request, request.pageSize() + 1).map(rows -> {
+                    boolean more = rows.size() > request.pageSize();
+                    List<UserEntity> shown = more ? rows.subList(0, request.pageSize()) : rows;
                     return new ListUsersResponse(shown.stream().map(UserService::toApi).toList(),
-                            more
-                                    ? PageRequest.nextPageToken(listScope(account), shown.get(shown.size() - 1).userId)
-                                    : null,
+                            more ? UserLists.nextPageToken(request, shown.get(shown.size() - 1)) : null,
                             Math.toIntExact(total));
                 }));
     }
