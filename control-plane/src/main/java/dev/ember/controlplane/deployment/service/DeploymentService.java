@@ -129,9 +129,11 @@ public class DeploymentService {
                 // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
                 .chain(() -> modelService.deployableBaseModel(account, request.baseModel(), "baseModel"))
                 .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
-                .chain(settled -> deployments.findByName(name)
-                        .onItem().ifNotNull().failWith(() -> alreadyExists(name))
-                        .replaceWith(settled))
+                // A create that stores finds a duplicate by the insert's unique violation; a dry run must look.
+                .chain(settled -> validateOnly
+                        ? deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
+                                .replaceWith(settled)
+                        : Uni.createFrom().item(settled))
                 .chain(settled -> {
                     DeploymentEntity entity = newEntity(name, settled);
                     return capacityChecks(entity, null).chain(() -> validateOnly
@@ -306,10 +308,13 @@ public class DeploymentService {
      */
     private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
         AcceleratorType type = AcceleratorType.valueOf(wanted.acceleratorType);
-        return regions.requireOffered(type, RegionService.regionsOf(wanted.placement), wanted.placement,
-                "acceleratorType")
-                .chain(() -> quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount,
-                        wanted.minReplicaCount, wanted.placement, self));
+        // One read of the pools serves both checks.
+        return regions.pools().chain(pools -> {
+            RegionService.requireOffered(pools, type, RegionService.regionsOf(wanted.placement), wanted.placement,
+                    "acceleratorType");
+            return quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount, wanted.minReplicaCount,
+                    wanted.placement, self, pools);
+        });
     }
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled,

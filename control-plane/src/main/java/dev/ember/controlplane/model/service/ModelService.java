@@ -352,6 +352,7 @@ public class ModelService {
     private ModelEntity newEntity(ModelName name, ModelRequest r, ModelEntity base) {
         Instant now = now();
         ModelEntity e = new ModelEntity();
+        e.revision = 1;
         e.accountId = name.account();
         e.modelId = name.model();
         e.uid = UUID.randomUUID().toString();

@@ -38,6 +38,7 @@ import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.persistence.QuotaEntity;
 import dev.ember.controlplane.quota.persistence.QuotaRepository;
+import dev.ember.controlplane.region.persistence.RegionPoolEntity;
 import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.web.Etags;
 import dev.ember.controlplane.web.QueryParams;
@@ -171,10 +172,10 @@ public class QuotaService {
      * its placement allows ({@code self} is the deployment itself when updating it, not counted as usage).
      */
     public Uni<Void> requireRoom(String account, AcceleratorType type, int gpusPerReplica, int replicas,
-            String placement, DeploymentEntity self) {
+            String placement, DeploymentEntity self, List<RegionPoolEntity> pools) {
         int needed = gpusPerReplica * Math.max(replicas, 1);
         List<String> allowed = RegionService.regionsOf(placement);
-        return snapshot(account, self).invoke(s -> {
+        return snapshot(account, self, RegionService.byRegion(pools)).invoke(s -> {
             long room = 0;
             List<String> full = new ArrayList<>();
             for (String region : allowed) {
@@ -224,11 +225,12 @@ public class QuotaService {
     }
 
     private Uni<Snapshot> snapshot(String account) {
-        return snapshot(account, null);
+        return regions.poolsByRegion().chain(pools -> snapshot(account, null, pools));
     }
 
-    private Uni<Snapshot> snapshot(String account, DeploymentEntity self) {
-        return regions.poolsByRegion().chain(pools -> quotas.listByAccount(account).chain(rows -> deployments
+    private Uni<Snapshot> snapshot(String account, DeploymentEntity self,
+            Map<String, List<RegionPoolEntity>> pools) {
+        return quotas.listByAccount(account).chain(rows -> deployments
                 .gpuHoldings(account, self == null ? null : self.name()).map(holdings -> {
                     TreeSet<String> ids = new TreeSet<>();
                     pools.values().forEach(ps -> ps.forEach(p -> quotaId(p.acceleratorType, p.region)
@@ -243,7 +245,7 @@ public class QuotaService {
                         quotaId(h.acceleratorType(), h.region()).ifPresent(id -> usage.merge(id, h.gpus(), Long::sum));
                     }
                     return new Snapshot(ids, stored, usage, defaults);
-                })));
+                }));
     }
 
     private static Optional<String> quotaId(String type, String region) {

@@ -78,6 +78,7 @@ public class UserService {
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> {
                     UserEntity e = new UserEntity();
+                    e.revision = 1;
                     Instant now = now();
                     e.accountId = name.account();
                     e.userId = name.user();
