@@ -98,6 +98,7 @@ public class Bootstrap {
 
     private UserEntity adminUser(String account) {
         UserEntity u = new UserEntity();
+        u.revision = 1;
         u.accountId = account;
         u.userId = ADMIN_USER;
         u.role = Caller.ADMIN;

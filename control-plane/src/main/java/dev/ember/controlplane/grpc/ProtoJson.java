@@ -12,6 +12,8 @@ import com.google.protobuf.util.JsonFormat;
 
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.JsonErrors;
+import dev.ember.controlplane.web.Etags;
+import dev.ember.controlplane.web.Tagged;
 
 /**
  * Converts between the gRPC messages and the REST API records through their JSON form, which is the same by design
@@ -52,6 +54,25 @@ public final class ProtoJson {
             throw new IllegalStateException("cannot map " + api.getClass().getSimpleName() + " to "
                     + builder.getDescriptorForType().getFullName(), e);
         }
+    }
+
+    /** A resource with its entity tag, as the response message (whose {@code etag} field takes the tag). */
+    public static <M extends Message> M toProto(Tagged<?> tagged, Message.Builder builder) {
+        builder.setField(builder.getDescriptorForType().findFieldByName("etag"), tagged.etag());
+        return toProto(tagged.resource(), builder);
+    }
+
+    /**
+     * The etag an update is conditional on: the request's {@code etag}, else the one in the resource message (as a
+     * get returned it), else none (unconditional).
+     */
+    public static String etag(String requestEtag, String resourceEtag) {
+        return requestEtag.isEmpty() ? orNull(resourceEtag) : requestEtag;
+    }
+
+    /** A resource just created, with its first entity tag. */
+    public static <M extends Message> M created(Object api, Message.Builder builder) {
+        return toProto(new Tagged<>(api, Etags.CREATED), builder);
     }
 
     /** An empty string as null: proto3 has no absent strings. */

@@ -9,6 +9,8 @@ import static dev.ember.controlplane.Platform.kafka;
 import static dev.ember.controlplane.Platform.userWithKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
@@ -148,12 +150,28 @@ class AccountApiTest {
     }
 
     @Test
+    void accountsFilterAndOrderLikeTheOtherLists() {
+        createAccount("listed-a");
+        createAccount("listed-b");
+        assertBadField(asPlatformAdmin().queryParam("filter", "state = \"READY\" AND uid = \"x\"")
+                .get("/v1/accounts"), "filter");
+        List<String> newestFirst = asPlatformAdmin().queryParam("orderBy", "createTime desc")
+                .queryParam("pageSize", 200).get("/v1/accounts").then().statusCode(200).extract()
+                .path("accounts.name");
+        assertThat(newestFirst.indexOf("accounts/listed-b")).isLessThan(newestFirst.indexOf("accounts/listed-a"));
+        asPlatformAdmin().queryParam("filter", "state = \"READY\"").queryParam("pageSize", 200)
+                .get("/v1/accounts").then().statusCode(200)
+                .body("accounts.state", everyItem(equalTo("READY")))
+                .body("accounts.name", hasItem("accounts/listed-b"));
+    }
+
+    @Test
     void badListParametersAreA400NamingEach() {
         assertBadField(asPlatformAdmin().get("/v1/accounts?pageSize=-1"), "pageSize");
         assertBadField(asPlatformAdmin().get("/v1/accounts?pageSize=ten"), "pageSize");
         assertBadField(asPlatformAdmin().get("/v1/accounts?pageToken=not-a-token"), "pageToken");
-        assertBadField(asPlatformAdmin().get("/v1/accounts?filter=state%3D%22READY%22"), "filter");
-        assertBadField(asPlatformAdmin().get("/v1/accounts?orderBy=createTime"), "orderBy");
+        assertBadField(asPlatformAdmin().get("/v1/accounts?filter=email%3D%22x%22"), "filter");
+        assertBadField(asPlatformAdmin().get("/v1/accounts?orderBy=email"), "orderBy");
         asPlatformAdmin().get("/v1/accounts?orderBy=name&pageSize=500").then().statusCode(200);
         // A token from another list (an account's users) means nothing here.
         createAccount("token-source");

@@ -33,19 +33,23 @@ class ContractTest {
 
     static final ReferenceSpec SPEC = ReferenceSpec.load();
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String SHAPES = "/v1/accounts/fireworks/deploymentShapes";
     /** Ember's own additions, by schema: documented in the README. */
     static final Map<String, Set<String>> EXTENSIONS = Map.of(
             "gatewayAccountUsage", Set.of("serverlessCosts[].cost", "dedicatedCosts[].cost"));
 
     static void assertConforms(Response response, String schema) {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-        JsonNode body;
+        JsonNode body = read(response);
+        assertThat(SPEC.violations(body, schema, EXTENSIONS)).as(schema + " in " + body).isEmpty();
+    }
+
+    static JsonNode read(Response response) {
         try {
-            body = JSON.readTree(response.asString());
+            return JSON.readTree(response.asString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        assertThat(SPEC.violations(body, schema, EXTENSIONS)).as(schema + " in " + body).isEmpty();
     }
 
     @Test
@@ -105,7 +109,7 @@ class ContractTest {
                 .post("/v1/accounts/acme/models/contract-uploading:getUploadEndpoint"),
                 "gatewayGetModelUploadEndpointResponse");
 
-        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/acme/deployments?deploymentId=contract-base").then().statusCode(200);
         assertConforms(asPlatformAdmin().body("{\"model\": \"" + lora + "\", \"deployment\": "
                 + "\"accounts/acme/deployments/contract-base\"}").post("/v1/accounts/acme/deployedModels"),
@@ -114,12 +118,60 @@ class ContractTest {
     }
 
     @Test
+    void deploymentShapesAndVersions() {
+        assertConforms(asPlatformAdmin().get(SHAPES + "/llama-v3p1-70b-instruct-fast"), "gatewayDeploymentShape");
+        assertConforms(asPlatformAdmin().get(SHAPES + "/llama-v3p1-8b-instruct-fast/versions/1"),
+                "gatewayDeploymentShapeVersion");
+        assertConforms(asPlatformAdmin().get(SHAPES + "?targetModel=" + LLAMA_8B),
+                "gatewayListDeploymentShapesResponse");
+        assertConforms(asPlatformAdmin().get(SHAPES + "/llama-v3p1-8b-instruct-fast/versions"),
+                "gatewayListDeploymentShapeVersionsResponse");
+        // Every shape and every version of the catalog, page by page: each preset of each model writes its own
+        // accelerator types, precisions and serving options.
+        int shapes = everyPage(SHAPES, "gatewayListDeploymentShapesResponse", "deploymentShapes",
+                "gatewayDeploymentShape");
+        int versions = everyPage(SHAPES + "/-/versions", "gatewayListDeploymentShapeVersionsResponse",
+                "deploymentShapeVersions", "gatewayDeploymentShapeVersion");
+        assertThat(shapes).isGreaterThan(10);
+        assertThat(versions).isGreaterThanOrEqualTo(shapes);
+    }
+
+    @Test
+    void deploymentsMadeFromAShapeWithServingOptions() {
+        assertConforms(asPlatformAdmin().body("{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-70b-instruct\", "
+                + "\"deploymentShape\": \"fast\", \"enableAddons\": true, \"maxContextLength\": 8192}")
+                .post("/v1/accounts/acme/deployments?deploymentId=contract-shape"), "gatewayDeployment");
+        assertConforms(asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"ngramSpeculationLength\": 2}")
+                .post("/v1/accounts/acme/deployments?deploymentId=contract-ngram"), "gatewayDeployment");
+    }
+
+    /** Checks every page of a list and each item in it; returns how many items there were. */
+    private static int everyPage(String path, String listSchema, String itemsField, String itemSchema) {
+        int items = 0;
+        String token = "";
+        do {
+            Response page = asPlatformAdmin().queryParam("pageSize", 7).queryParam("pageToken", token).get(path);
+            assertConforms(page, listSchema);
+            JsonNode body = read(page);
+            for (JsonNode item : body.path(itemsField)) {
+                assertThat(SPEC.violations(item, itemSchema, EXTENSIONS)).as(itemSchema + " in " + item).isEmpty();
+                items++;
+            }
+            token = body.path("nextPageToken").asText("");
+        } while (!token.isEmpty());
+        return items;
+    }
+
+    @Test
     void theCheckCatchesAFieldOrEnumValueTheReferenceDoesNotHave() throws Exception {
         JsonNode made = JSON.readTree("{\"name\": \"accounts/a/deployments/d\", \"state\": \"SLEEPING\", "
-                + "\"replicaStats\": {\"readyReplicaCount\": 1, \"sleepingReplicaCount\": 2}}");
+                + "\"replicaStats\": {\"readyReplicaCount\": 1, \"sleepingReplicaCount\": 2}, "
+                + "\"enableAddons\": \"true\", \"minReplicaCount\": 1.5}");
         assertThat(SPEC.violations(made, "gatewayDeployment", Map.of())).containsExactlyInAnyOrder(
                 "gatewayDeployment.state: 'SLEEPING' is not one of [\"STATE_UNSPECIFIED\",\"CREATING\",\"READY\","
                         + "\"DELETING\",\"FAILED\",\"UPDATING\",\"DELETED\"]",
-                "gatewayDeployment.replicaStats.sleepingReplicaCount: not a field of the reference");
+                "gatewayDeployment.replicaStats.sleepingReplicaCount: not a field of the reference",
+                "gatewayDeployment.enableAddons: the reference writes a boolean, Ember wrote \"true\"",
+                "gatewayDeployment.minReplicaCount: the reference writes an integer, Ember wrote 1.5");
     }
 }

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /**
  * The Fireworks control-plane API reference (a copy of shared/reference/fireworks-control-plane-api.yml in the test
  * resources) and a check of a JSON document against one of its schemas: every field Ember writes must be one the
- * reference names, with an enum value the reference lists, recursively; fields the reference has and Ember leaves
+ * reference names, with an enum value the reference lists and the JSON type it gives (string, boolean, integer),
+ * recursively; fields the reference has and Ember leaves
  * out are allowed (not every Fireworks feature exists here).
  */
 final class ReferenceSpec {
@@ -93,6 +94,10 @@ final class ReferenceSpec {
             }
         } else if ("string".equals(schema.path("type").asText()) && !actual.isTextual() && !actual.isNull()) {
             found.add(root + "." + path + ": the reference writes a string, Ember wrote " + actual);
+        } else if ("boolean".equals(schema.path("type").asText()) && !actual.isBoolean() && !actual.isNull()) {
+            found.add(root + "." + path + ": the reference writes a boolean, Ember wrote " + actual);
+        } else if ("integer".equals(schema.path("type").asText()) && !actual.isIntegralNumber() && !actual.isNull()) {
+            found.add(root + "." + path + ": the reference writes an integer, Ember wrote " + actual);
         }
     }
 }

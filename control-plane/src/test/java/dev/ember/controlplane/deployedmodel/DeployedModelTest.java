@@ -171,6 +171,29 @@ class DeployedModelTest {
     }
 
     @Test
+    void onlyADeploymentWithEnableAddonsTakesAnAddon() {
+        String lora = readyLora(ADMIN_KEY, "acme", "addons-lora", LLAMA_8B);
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=no-addons").then().statusCode(200)
+                .body("enableAddons", equalTo(null));
+        String plain = "accounts/acme/deployments/no-addons";
+
+        assertBadField(load("addons-dm", lora, plain), "deployment")
+                .body("details.fieldViolations.flatten().description", hasItem(containsString("enableAddons")));
+        asAdmin().get(DEPLOYED_MODELS + "/addons-dm").then().statusCode(404);
+
+        // Turned on by an update, the same deployment takes it.
+        asAdmin().body("{\"enableAddons\": true}").patch("/v1/" + plain).then().statusCode(200)
+                .body("enableAddons", equalTo(true));
+        load("addons-dm", lora, plain).then().statusCode(200).body("deployment", equalTo(plain));
+
+        // And cannot be turned off while the addon is loaded.
+        assertFailedPrecondition(asAdmin().body("{\"enableAddons\": false}").patch("/v1/" + plain),
+                "ADDONS_LOADED");
+        asAdmin().get("/v1/" + plain).then().body("enableAddons", equalTo(true));
+    }
+
+    @Test
     void aModelInUseCannotBeDeleted() {
         String lora = readyLora(ADMIN_KEY, "acme", "busy-lora", LLAMA_8B);
         String deployment = deployment("busy-deploy", LLAMA_8B);
@@ -244,7 +267,7 @@ class DeployedModelTest {
         String beta = TestAccounts.ordinaryKey("beta", "admin");
         String gamma = TestAccounts.ordinaryKey("gamma", "admin");
         String lora = readyLora(beta, "beta", "beta-lora", LLAMA_8B);
-        as(beta).body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+        as(beta).body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/beta/deployments?deploymentId=beta-deploy").then().statusCode(200);
         as(beta).body("{\"model\": \"" + lora + "\", \"deployment\": \"accounts/beta/deployments/beta-deploy\"}")
                 .post("/v1/accounts/beta/deployedModels?deployedModelId=beta-dm").then().statusCode(200);
@@ -277,9 +300,12 @@ class DeployedModelTest {
         return asAdmin().queryParams(params).get(DEPLOYED_MODELS);
     }
 
-    /** A new deployment of acme serving {@code baseModel}, CREATING (no scheduler runs in these tests). */
-    private static String deployment(String id, String baseModel) {
-        asAdmin().body("{\"baseModel\": \"" + baseModel + "\"}")
+    /**
+     * A new deployment of acme serving {@code baseModel} and taking addons, CREATING (no scheduler runs in these
+     * tests).
+     */
+    static String deployment(String id, String baseModel) {
+        asAdmin().body("{\"baseModel\": \"" + baseModel + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/acme/deployments?deploymentId=" + id).then().statusCode(200);
         return "accounts/acme/deployments/" + id;
     }

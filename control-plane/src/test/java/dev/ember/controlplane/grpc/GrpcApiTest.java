@@ -30,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 import dev.ember.controlplane.Platform;
+import dev.ember.controlplane.model.ModelFixtures;
 import dev.ember.controlplane.quota.QuotaApiTest;
 import dev.ember.proto.v1.AccountsGrpc;
 import dev.ember.proto.v1.ApiKey;
@@ -43,13 +44,23 @@ import dev.ember.proto.v1.DeleteModelRequest;
 import dev.ember.proto.v1.DeployedModel;
 import dev.ember.proto.v1.DeployedModelsGrpc;
 import dev.ember.proto.v1.Deployment;
+import dev.ember.proto.v1.DeploymentShape;
+import dev.ember.proto.v1.DeploymentShapeVersion;
+import dev.ember.proto.v1.DeploymentShapesGrpc;
 import dev.ember.proto.v1.DeploymentState;
 import dev.ember.proto.v1.DeploymentsGrpc;
 import dev.ember.proto.v1.GetAccountRequest;
 import dev.ember.proto.v1.GetDeploymentRequest;
+import dev.ember.proto.v1.GetDeploymentShapeRequest;
+import dev.ember.proto.v1.GetDeploymentShapeVersionRequest;
 import dev.ember.proto.v1.GetModelRequest;
 import dev.ember.proto.v1.GetQuotaRequest;
+import dev.ember.proto.v1.GetUserRequest;
 import dev.ember.proto.v1.ListDeployedModelsRequest;
+import dev.ember.proto.v1.ListDeploymentShapeVersionsRequest;
+import dev.ember.proto.v1.ListDeploymentShapeVersionsResponse;
+import dev.ember.proto.v1.ListDeploymentShapesRequest;
+import dev.ember.proto.v1.ListDeploymentShapesResponse;
 import dev.ember.proto.v1.ListDeploymentsRequest;
 import dev.ember.proto.v1.ListRegionsRequest;
 import dev.ember.proto.v1.ListUsersRequest;
@@ -60,7 +71,9 @@ import dev.ember.proto.v1.Quota;
 import dev.ember.proto.v1.QuotasGrpc;
 import dev.ember.proto.v1.RegionsGrpc;
 import dev.ember.proto.v1.UndeleteDeploymentRequest;
+import dev.ember.proto.v1.UpdateDeployedModelRequest;
 import dev.ember.proto.v1.UpdateDeploymentRequest;
+import dev.ember.proto.v1.UpdateModelRequest;
 import dev.ember.proto.v1.UpdateQuotaRequest;
 import dev.ember.proto.v1.UpdateUserRequest;
 import dev.ember.proto.v1.User;
@@ -283,6 +296,144 @@ class GrpcApiTest {
                 Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND);
         assertThat(deployed.listDeployedModels(ListDeployedModelsRequest.newBuilder().setParent("accounts/acme")
                 .setFilter("model = \"" + pending.getName() + "\"").build()).getDeployedModelsList()).isEmpty();
+    }
+
+    @Test
+    void everyUpdateIsConditionalOnTheEtagItWasReadAt() {
+        // Users: the tag a get returns makes the update conditional; the same tag again is stale.
+        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(channel), KEY);
+        User created = users.createUser(CreateUserRequest.newBuilder().setParent("accounts/acme")
+                .setUserId("grpc-etag").setUser(User.newBuilder().setRole("user")).build());
+        User read = users.getUser(GetUserRequest.newBuilder().setName(created.getName()).build());
+        assertThat(read.getEtag()).isEqualTo(created.getEtag()).isNotEmpty();
+        User renamed = users.updateUser(UpdateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setName(read.getName()).setDisplayName("first"))
+                .setEtag(read.getEtag()).build());
+        assertThat(renamed.getEtag()).isNotEqualTo(read.getEtag());
+        assertAborted(() -> users.updateUser(UpdateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setName(read.getName()).setDisplayName("stale"))
+                .setEtag(read.getEtag()).build()));
+        // A get, changed and sent back whole, carries its etag: conditional without naming it again.
+        assertAborted(() -> users.updateUser(UpdateUserRequest.newBuilder()
+                .setUser(read.toBuilder().setDisplayName("stale too")).build()));
+        assertThat(users.getUser(GetUserRequest.newBuilder().setName(read.getName()).build()).getDisplayName())
+                .isEqualTo("first");
+        assertThat(users.updateUser(UpdateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setName(read.getName()).setDisplayName("no tag")).build())
+                .getDisplayName()).isEqualTo("no tag");
+
+        // Models.
+        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(channel), KEY);
+        Model model = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder()
+                .setParent("accounts/acme").setModelId("grpc-etag-lora").setModel(Model.newBuilder()
+                        .setKind("HF_PEFT_ADDON").setPeftDetails(Model.PeftDetails.newBuilder()
+                                .setBaseModel(LLAMA_8B).setR(8)))
+                .build());
+        Model described = models.updateModel(UpdateModelRequest.newBuilder()
+                .setModel(Model.newBuilder().setName(model.getName()).setDescription("first"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("description")).setEtag(model.getEtag()).build());
+        assertThat(described.getEtag()).isNotEqualTo(model.getEtag());
+        assertAborted(() -> models.updateModel(UpdateModelRequest.newBuilder()
+                .setModel(Model.newBuilder().setName(model.getName()).setDescription("stale"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("description")).setEtag(model.getEtag()).build()));
+        assertThat(models.getModel(GetModelRequest.newBuilder().setName(model.getName()).build()))
+                .returns("first", Model::getDescription).returns(described.getEtag(), Model::getEtag);
+
+        // Deployed models.
+        String lora = ModelFixtures.readyLora(KEY, "acme", "grpc-etag-ready", LLAMA_8B);
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
+                .post("/v1/accounts/acme/deployments?deploymentId=grpc-etag-base").then().statusCode(200);
+        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(DeployedModelsGrpc.newBlockingStub(channel),
+                KEY);
+        DeployedModel loaded = deployed.createDeployedModel(CreateDeployedModelRequest.newBuilder()
+                .setParent("accounts/acme").setDeployedModelId("grpc-etag-dm").setDeployedModel(DeployedModel
+                        .newBuilder().setModel(lora).setDeployment("accounts/acme/deployments/grpc-etag-base"))
+                .build());
+        DeployedModel changed = deployed.updateDeployedModel(UpdateDeployedModelRequest.newBuilder()
+                .setDeployedModel(DeployedModel.newBuilder().setName(loaded.getName()).setDescription("first"))
+                .setEtag(loaded.getEtag()).build());
+        assertThat(changed.getEtag()).isNotEqualTo(loaded.getEtag());
+        assertAborted(() -> deployed.updateDeployedModel(UpdateDeployedModelRequest.newBuilder()
+                .setDeployedModel(DeployedModel.newBuilder().setName(loaded.getName()).setDescription("stale"))
+                .setEtag(loaded.getEtag()).build()));
+
+        // Quotas: one never set has a tag as well.
+        QuotaApiTest.publishDefaultPools();
+        Platform.createAccount("grpc-etag-co");
+        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(channel), KEY);
+        Quota quota = quotas.getQuota(GetQuotaRequest.newBuilder()
+                .setName("accounts/grpc-etag-co/quotas/h100-us-texas-1").build());
+        Quota raised = quotas.updateQuota(UpdateQuotaRequest.newBuilder()
+                .setQuota(Quota.newBuilder().setName(quota.getName()).setValue(10))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("value")).setEtag(quota.getEtag()).build());
+        assertThat(raised.getEtag()).isNotEqualTo(quota.getEtag());
+        assertAborted(() -> quotas.updateQuota(UpdateQuotaRequest.newBuilder()
+                .setQuota(Quota.newBuilder().setName(quota.getName()).setValue(11))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("value")).setEtag(quota.getEtag()).build()));
+        assertThat(quotas.getQuota(GetQuotaRequest.newBuilder().setName(quota.getName()).build()).getValue())
+                .isEqualTo(10);
+    }
+
+    @Test
+    void deploymentShapesAndTheirVersionsAreServedToo() {
+        DeploymentShapesGrpc.DeploymentShapesBlockingStub shapes = withKey(DeploymentShapesGrpc.newBlockingStub(
+                channel), KEY);
+        String fast = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast";
+        DeploymentShape shape = shapes.getDeploymentShape(GetDeploymentShapeRequest.newBuilder().setName(fast)
+                .build());
+        assertThat(shape.getBaseModel()).isEqualTo(LLAMA_8B);
+        assertThat(shape.getPresetType()).isEqualTo("FAST");
+        asAdmin().get("/v1/" + fast).then().statusCode(200)
+                .body("acceleratorType", equalTo(shape.getAcceleratorType()))
+                .body("acceleratorCount", equalTo(shape.getAcceleratorCount()))
+                .body("precision", equalTo(shape.getPrecision()))
+                .body("parameterCount", equalTo(Long.toString(shape.getParameterCount())));
+
+        assertThat(shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setTargetModel(LLAMA_8B).build()).getDeploymentShapesList())
+                .extracting(DeploymentShape::getPresetType).containsExactlyInAnyOrder("FAST", "THROUGHPUT", "MINIMAL");
+        ListDeploymentShapesResponse first = shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setPageSize(2).setFilter("preset_type = \"FAST\"").build());
+        assertThat(first.getDeploymentShapesList()).hasSize(2).allMatch(s -> s.getPresetType().equals("FAST"));
+        ListDeploymentShapesResponse second = shapes.listDeploymentShapes(ListDeploymentShapesRequest.newBuilder()
+                .setParent("accounts/fireworks").setPageSize(2).setFilter("preset_type = \"FAST\"")
+                .setPageToken(first.getNextPageToken()).build());
+        assertThat(second.getDeploymentShapesList()).extracting(DeploymentShape::getName)
+                .doesNotContainAnyElementsOf(first.getDeploymentShapesList().stream().map(DeploymentShape::getName)
+                        .toList());
+
+        DeploymentShapeVersion v1 = shapes.getDeploymentShapeVersion(GetDeploymentShapeVersionRequest.newBuilder()
+                .setName(fast + "/versions/1").build());
+        assertThat(v1.getSnapshot().getBaseModel()).isEqualTo(LLAMA_8B);
+        assertThat(v1.getValidated()).isTrue();
+        assertThat(shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest.newBuilder()
+                .setParent(fast).build()).getDeploymentShapeVersionsList())
+                .extracting(DeploymentShapeVersion::getName).contains(v1.getName());
+
+        // Every version for one base model, across its shapes.
+        ListDeploymentShapeVersionsResponse byBase = shapes.listDeploymentShapeVersions(
+                ListDeploymentShapeVersionsRequest.newBuilder().setParent("accounts/fireworks/deploymentShapes/-")
+                        .setFilter("base_model = \"" + LLAMA_8B + "\"").setPageSize(200).build());
+        assertThat(byBase.getDeploymentShapeVersionsList()).isNotEmpty()
+                .allMatch(v -> v.getSnapshot().getBaseModel().equals(LLAMA_8B));
+        asAdmin().queryParam("filter", "baseModel = \"" + LLAMA_8B + "\"")
+                .get("/v1/accounts/fireworks/deploymentShapes/-/versions").then().statusCode(200)
+                .body("totalSize", equalTo(byBase.getTotalSize()));
+
+        assertThat(fields(catchStatus(() -> shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest
+                .newBuilder().setParent("accounts/fireworks/deploymentShapes/-").setFilter("base_model > 1")
+                .build())))).containsExactly("filter");
+        assertThat(catchStatus(() -> shapes.getDeploymentShape(GetDeploymentShapeRequest.newBuilder()
+                .setName("accounts/fireworks/deploymentShapes/no-such-shape").build())).getStatus().getCode())
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(fields(catchStatus(() -> shapes.listDeploymentShapeVersions(ListDeploymentShapeVersionsRequest
+                .newBuilder().setParent("accounts/fireworks/shapes/x").build())))).containsExactly("parent");
+    }
+
+    static void assertAborted(Runnable call) {
+        StatusRuntimeException e = catchStatus(call);
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(reason(e)).isEqualTo("ETAG_MISMATCH");
     }
 
     static StatusRuntimeException catchStatus(Runnable call) {

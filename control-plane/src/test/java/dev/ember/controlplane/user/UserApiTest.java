@@ -50,6 +50,31 @@ class UserApiTest {
     }
 
     @Test
+    void usersFilterByRoleAndDisplayNameAndOrderByCreateTime() {
+        createAccount("user-lists");
+        createUser("user-lists", "ann", "admin");
+        createUser("user-lists", "bob", "user");
+        createUser("user-lists", "cid", "user");
+        asPlatformAdmin().body("{\"displayName\": \"Bob B\"}").patch("/v1/accounts/user-lists/users/bob").then()
+                .statusCode(200);
+        String users = "/v1/accounts/user-lists/users";
+        asPlatformAdmin().queryParam("filter", "role = \"user\"").get(users).then().statusCode(200)
+                .body("users.name", equalTo(List.of("accounts/user-lists/users/bob", "accounts/user-lists/users/cid")))
+                .body("totalSize", equalTo(2));
+        asPlatformAdmin().queryParam("filter", "role = \"user\" AND display_name = \"Bob B\"").get(users).then()
+                .statusCode(200).body("users.name", equalTo(List.of("accounts/user-lists/users/bob")));
+        String token = asPlatformAdmin().queryParam("orderBy", "createTime desc").queryParam("pageSize", 2)
+                .get(users).then().statusCode(200)
+                .body("users.name", equalTo(List.of("accounts/user-lists/users/cid", "accounts/user-lists/users/bob")))
+                .extract().path("nextPageToken");
+        asPlatformAdmin().queryParam("orderBy", "createTime desc").queryParam("pageToken", token).get(users).then()
+                .statusCode(200).body("users.name", equalTo(List.of("accounts/user-lists/users/ann")));
+        assertBadField(asPlatformAdmin().queryParam("filter", "role = \"owner\"").get(users), "filter");
+        assertBadField(asPlatformAdmin().queryParam("orderBy", "name").queryParam("pageToken", token).get(users),
+                "pageToken");
+    }
+
+    @Test
     void anAdminAddsAUserWhoCanThenUseTheirOwnKey() {
         as(admin).body("{\"role\": \"user\", \"email\": \"bob@umbrella.example\", \"displayName\": \"Bob\"}")
                 .post(USERS + "?userId=bob")

@@ -14,9 +14,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.AccountName;
+import dev.ember.controlplane.account.service.AccountLists;
 import dev.ember.controlplane.account.service.AccountService;
 import dev.ember.controlplane.auth.CurrentCaller;
-import dev.ember.controlplane.web.PageRequest;
 
 @Path("/v1/accounts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,8 +39,7 @@ public class AccountResource {
     @GET
     public Uni<ListAccountsResponse> list(@RestQuery String pageSize, @RestQuery String pageToken,
             @RestQuery String filter, @RestQuery String orderBy) {
-        return accounts.list(caller.get(), PageRequest.parse(AccountService.LIST_SCOPE, pageSize, pageToken, filter,
-                orderBy, AccountService.ORDERINGS, 1));
+        return accounts.list(caller.get(), AccountLists.parse(pageSize, pageToken, filter, orderBy));
     }
 
     @GET

@@ -6,8 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+
+import dev.ember.controlplane.web.list.KeysetQuery;
 
 @ApplicationScoped
 public class AccountRepository implements PanacheRepositoryBase<AccountEntity, String> {
@@ -20,23 +21,12 @@ public class AccountRepository implements PanacheRepositoryBase<AccountEntity, S
         return findById(accountId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** How many accounts a list shows: all, or only {@code only} when it is not null. */
-    public Uni<Long> count(String only) {
-        return only == null ? count() : count("accountId", only);
+    public Uni<Long> count(KeysetQuery query) {
+        return count(query.where(), query.whereParams());
     }
 
-    /** Up to {@code limit} accounts by ID, after {@code after} (from the first when null): a keyset page. */
-    public Uni<List<AccountEntity>> page(String only, String after, int limit) {
-        Parameters params = new Parameters();
-        StringBuilder hql = new StringBuilder("from AccountEntity where 1 = 1");
-        if (only != null) {
-            hql.append(" and accountId = :only");
-            params.and("only", only);
-        }
-        if (after != null) {
-            hql.append(" and accountId > :after");
-            params.and("after", after);
-        }
-        return find(hql.append(" order by accountId").toString(), params).page(0, limit).list();
+    /** Up to {@code limit} accounts of a keyset page. */
+    public Uni<List<AccountEntity>> page(KeysetQuery query, int limit) {
+        return find(query.page(), query.pageParams()).page(0, limit).list();
     }
 }

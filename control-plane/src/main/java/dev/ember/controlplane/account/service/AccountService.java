@@ -29,8 +29,9 @@ import dev.ember.controlplane.account.persistence.AccountEntity;
 import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.error.EmberExceptions;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.controlplane.web.Values;
+import dev.ember.controlplane.web.list.KeysetQuery;
+import dev.ember.controlplane.web.list.ListRequest;
 
 @ApplicationScoped
 public class AccountService {
@@ -40,8 +41,6 @@ public class AccountService {
     public static final Set<String> ACCOUNT_TYPES = Set.of("ACCOUNT_TYPE_UNSPECIFIED", ENTERPRISE);
     /** gatewayAccountState: accounts are READY as soon as they exist. */
     public static final String READY = "READY";
-    public static final String LIST_SCOPE = "accounts";
-    public static final Set<String> ORDERINGS = Set.of("name");
 
     @Inject
     AccountRepository accounts;
@@ -83,14 +82,13 @@ public class AccountService {
      * account created between them can make the count off by one for that response.
      */
     @WithSession
-    public Uni<ListAccountsResponse> list(Caller caller, PageRequest page) {
-        String only = caller.platformAdmin() ? null : caller.accountId();
-        String after = page.after() == null ? null : page.after().get(0);
-        return accounts.count(only).chain(total -> accounts.page(only, after, page.pageSize() + 1).map(rows -> {
-            boolean more = rows.size() > page.pageSize();
-            List<AccountEntity> shown = more ? rows.subList(0, page.pageSize()) : rows;
+    public Uni<ListAccountsResponse> list(Caller caller, ListRequest request) {
+        KeysetQuery query = AccountLists.query(request, caller.platformAdmin() ? null : caller.accountId());
+        return accounts.count(query).chain(total -> accounts.page(query, request.pageSize() + 1).map(rows -> {
+            boolean more = rows.size() > request.pageSize();
+            List<AccountEntity> shown = more ? rows.subList(0, request.pageSize()) : rows;
             return new ListAccountsResponse(shown.stream().map(AccountService::toApi).toList(),
-                    more ? PageRequest.nextPageToken(LIST_SCOPE, shown.get(shown.size() - 1).accountId) : null,
+                    more ? AccountLists.nextPageToken(request, shown.get(shown.size() - 1)) : null,
                     Math.toIntExact(total));
         }));
     }

@@ -17,9 +17,9 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.ApiKeyName;
 import dev.ember.common.name.UserName;
+import dev.ember.controlplane.apikey.service.ApiKeyLists;
 import dev.ember.controlplane.apikey.service.ApiKeyService;
 import dev.ember.controlplane.auth.CurrentCaller;
-import dev.ember.controlplane.web.PageRequest;
 
 /**
  * A user's API keys, on Fireworks' paths: create is {@code POST .../apiKeys} with {@code {"apiKey": {...}}}, delete
@@ -51,8 +51,7 @@ public class ApiKeyResource {
             @RestQuery String pageSize, @RestQuery String pageToken, @RestQuery String filter,
             @RestQuery String orderBy) {
         UserName name = new UserName(account, user);
-        return keys.list(caller.get(), name, PageRequest.parse(ApiKeyService.listScope(name), pageSize, pageToken,
-                filter, orderBy, ApiKeyService.ORDERINGS, 2));
+        return keys.list(caller.get(), name, ApiKeyLists.parse(name, pageSize, pageToken, filter, orderBy));
     }
 
     @GET

@@ -12,11 +12,11 @@ import dev.ember.common.name.UserName;
 import dev.ember.controlplane.apikey.api.ApiKey;
 import dev.ember.controlplane.apikey.api.CreateApiKeyRequest;
 import dev.ember.controlplane.apikey.api.DeleteApiKeyRequest;
+import dev.ember.controlplane.apikey.service.ApiKeyLists;
 import dev.ember.controlplane.apikey.service.ApiKeyService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.proto.v1.ApiKeys;
 import dev.ember.proto.v1.GetApiKeyRequest;
 import dev.ember.proto.v1.ListApiKeysRequest;
@@ -50,10 +50,9 @@ public class ApiKeyGrpcService implements ApiKeys {
     public Uni<ListApiKeysResponse> listApiKeys(ListApiKeysRequest request) {
         return auth.call(caller -> {
             UserName user = UserName.parse("parent", request.getParent());
-            return keys.list(caller, user, PageRequest.parse(ApiKeyService.listScope(user),
-                    GrpcLists.pageSize(request.getPageSize()), ProtoJson.orNull(request.getPageToken()),
-                    ProtoJson.orNull(request.getFilter()), ProtoJson.orNull(request.getOrderBy()),
-                    ApiKeyService.ORDERINGS, 2))
+            return keys.list(caller, user, ApiKeyLists.parse(user, GrpcLists.pageSize(request.getPageSize()),
+                    ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
+                    ProtoJson.orNull(request.getOrderBy())))
                     .map(page -> ProtoJson.<ListApiKeysResponse>toProto(page, ListApiKeysResponse.newBuilder()));
         });
     }

@@ -7,11 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.ApiKeyName;
 import dev.ember.common.name.UserName;
+import dev.ember.controlplane.web.list.KeysetQuery;
 
 @ApplicationScoped
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, String> {
@@ -39,23 +39,13 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, Str
                 user.account(), user.user()).withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
-    public Uni<Long> countActive(UserName user) {
-        return count("accountId = ?1 and userId = ?2 and revokeTime is null", user.account(), user.user());
+    public Uni<Long> count(KeysetQuery query) {
+        return count(query.where(), query.whereParams());
     }
 
-    /**
-     * Up to {@code limit} unrevoked keys of the user by creation time (key ID breaking ties), strictly after
-     * {@code (afterTime, afterId)} when given: a keyset page on the (account, user, create_time, key_id) index.
-     */
-    public Uni<List<ApiKeyEntity>> page(UserName user, Instant afterTime, String afterId, int limit) {
-        Parameters params = Parameters.with("account", user.account()).and("user", user.user());
-        StringBuilder hql = new StringBuilder(
-                "from ApiKeyEntity where accountId = :account and userId = :user and revokeTime is null");
-        if (afterTime != null) {
-            hql.append(" and (createTime, keyId) > (:afterTime, :afterId)");
-            params.and("afterTime", afterTime).and("afterId", afterId);
-        }
-        return find(hql.append(" order by createTime, keyId").toString(), params).page(0, limit).list();
+    /** Up to {@code limit} keys of a keyset page: the (account, user, create_time, key_id) index answers it. */
+    public Uni<List<ApiKeyEntity>> page(KeysetQuery query, int limit) {
+        return find(query.page(), query.pageParams()).page(0, limit).list();
     }
 
     /**

@@ -3,11 +3,9 @@ package dev.ember.controlplane.apikey.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,8 +38,9 @@ import dev.ember.controlplane.apikey.persistence.ApiKeyRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.user.persistence.UserEntity;
 import dev.ember.controlplane.user.persistence.UserRepository;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.controlplane.web.Values;
+import dev.ember.controlplane.web.list.KeysetQuery;
+import dev.ember.controlplane.web.list.ListRequest;
 
 /**
  * API keys: creation (the secret is shown once, only its SHA-256 is kept), revocation with its event, and the
@@ -55,7 +54,6 @@ public class ApiKeyService {
     public static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     /** Fireworks: "defaults to 'default' if not specified". */
     public static final String DEFAULT_DISPLAY_NAME = "default";
-    public static final Set<String> ORDERINGS = Set.of("createTime", "create_time");
     private static final int KEY_ID_LENGTH = 12;
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
 
@@ -70,10 +68,6 @@ public class ApiKeyService {
 
     @Inject
     Clock clock;
-
-    public static String listScope(UserName user) {
-        return user + "/apiKeys";
-    }
 
     /** A new key for the user; the answer carries the secret {@code key}, which is never shown again. */
     @WithTransaction
@@ -121,33 +115,18 @@ public class ApiKeyService {
 
     /** One page of the user's keys that are not revoked, oldest first; never with a secret. */
     @WithSession
-    public Uni<ListApiKeysResponse> list(Caller caller, UserName user, PageRequest page) {
+    public Uni<ListApiKeysResponse> list(Caller caller, UserName user, ListRequest request) {
         caller.requireKeyManagement(user.account(), user.user());
-        Instant afterTime = null;
-        String afterId = null;
-        if (page.after() != null) {
-            try {
-                afterTime = Instant.parse(page.after().get(0));
-            } catch (DateTimeParseException e) {
-                throw InvalidArgumentException.field("pageToken", "is not a page token from this API");
-            }
-            afterId = page.after().get(1);
-        }
-        Instant fromTime = afterTime;
-        String fromId = afterId;
+        KeysetQuery query = ApiKeyLists.query(request, user);
         return users.findByName(user)
                 .onItem().ifNull().failWith(() -> userNotFound(user))
-                .chain(owner -> keys.countActive(user)
-                        .chain(total -> keys.page(user, fromTime, fromId, page.pageSize() + 1).map(rows -> {
-                            boolean more = rows.size() > page.pageSize();
-                            List<ApiKeyEntity> shown = more ? rows.subList(0, page.pageSize()) : rows;
-                            ApiKeyEntity last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
+                .chain(owner -> keys.count(query)
+                        .chain(total -> keys.page(query, request.pageSize() + 1).map(rows -> {
+                            boolean more = rows.size() > request.pageSize();
+                            List<ApiKeyEntity> shown = more ? rows.subList(0, request.pageSize()) : rows;
                             return new ListApiKeysResponse(shown.stream().map(k -> toApi(k, owner.email, null))
                                     .toList(),
-                                    more
-                                            ? PageRequest.nextPageToken(listScope(user), last.createTime.toString(),
-                                                    last.keyId)
-                                            : null,
+                                    more ? ApiKeyLists.nextPageToken(request, shown.get(shown.size() - 1)) : null,
                                     Math.toIntExact(total));
                         })));
     }

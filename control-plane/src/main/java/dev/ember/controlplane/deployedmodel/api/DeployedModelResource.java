@@ -12,8 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
@@ -23,6 +25,7 @@ import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.deployedmodel.service.DeployedModelLists;
 import dev.ember.controlplane.deployedmodel.service.DeployedModelService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.Tagged;
 
 /** Deployed models ("Load LoRA" / "Unload LoRA" in Fireworks' v1 API): LoRA addons loaded onto deployments. */
 @Path("/v1/accounts/{account}/deployedModels")
@@ -58,16 +61,19 @@ public class DeployedModelResource {
 
     @GET
     @Path("{deployedModel}")
-    public Uni<DeployedModel> get(@RestPath String account, @RestPath String deployedModel,
+    public Uni<RestResponse<DeployedModel>> get(@RestPath String account, @RestPath String deployedModel,
             @RestQuery String readMask) {
-        return deployedModels.get(caller.get(), new DeployedModelName(account, deployedModel));
+        return deployedModels.get(caller.get(), new DeployedModelName(account, deployedModel)).map(Tagged::response);
     }
 
+    /** With {@code If-Match} only if the deployed model's {@code ETag} is still that one (409 ABORTED otherwise). */
     @PATCH
     @Path("{deployedModel}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<DeployedModel> update(@RestPath String account, @RestPath String deployedModel, DeployedModel body) {
-        return deployedModels.update(caller.get(), new DeployedModelName(account, deployedModel), body);
+    public Uni<RestResponse<DeployedModel>> update(@RestPath String account, @RestPath String deployedModel,
+            @RestHeader("If-Match") String ifMatch, DeployedModel body) {
+        return deployedModels.update(caller.get(), new DeployedModelName(account, deployedModel), body, ifMatch)
+                .map(Tagged::response);
     }
 
     /** Unloads the addon: UNDEPLOYING, then gone. Answers an empty object, as Fireworks' DeleteDeployedModel. */

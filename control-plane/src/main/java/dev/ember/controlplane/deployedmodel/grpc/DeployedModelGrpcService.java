@@ -36,7 +36,7 @@ public class DeployedModelGrpcService implements DeployedModels {
     @Override
     public Uni<dev.ember.proto.v1.DeployedModel> getDeployedModel(GetDeployedModelRequest request) {
         return auth.call(caller -> deployedModels.get(caller, DeployedModelName.parse("name", request.getName()))
-                .map(DeployedModelGrpcService::proto));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.DeployedModel.newBuilder())));
     }
 
     @Override
@@ -55,14 +55,16 @@ public class DeployedModelGrpcService implements DeployedModels {
                 AccountName.parse("parent", request.getParent()).account(),
                 ProtoJson.orNull(request.getDeployedModelId()),
                 ProtoJson.toApi(request.getDeployedModel(), DeployedModel.class), false)
-                .map(DeployedModelGrpcService::proto));
+                .map(DeployedModelGrpcService::created));
     }
 
     @Override
     public Uni<dev.ember.proto.v1.DeployedModel> updateDeployedModel(UpdateDeployedModelRequest request) {
         return auth.call(caller -> deployedModels.update(caller,
                 DeployedModelName.parse("deployed_model.name", request.getDeployedModel().getName()),
-                ProtoJson.toApi(request.getDeployedModel(), DeployedModel.class)).map(DeployedModelGrpcService::proto));
+                ProtoJson.toApi(request.getDeployedModel(), DeployedModel.class),
+                ProtoJson.etag(request.getEtag(), request.getDeployedModel().getEtag()))
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.DeployedModel.newBuilder())));
     }
 
     @Override
@@ -71,7 +73,8 @@ public class DeployedModelGrpcService implements DeployedModels {
                 .replaceWith(Empty.getDefaultInstance()));
     }
 
-    private static dev.ember.proto.v1.DeployedModel proto(DeployedModel d) {
-        return ProtoJson.toProto(d, dev.ember.proto.v1.DeployedModel.newBuilder());
+    /** A new deployed model, with its first entity tag. */
+    private static dev.ember.proto.v1.DeployedModel created(DeployedModel d) {
+        return ProtoJson.created(d, dev.ember.proto.v1.DeployedModel.newBuilder());
     }
 }

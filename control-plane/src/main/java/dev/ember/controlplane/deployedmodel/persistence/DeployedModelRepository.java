@@ -40,6 +40,12 @@ public class DeployedModelRepository implements PanacheRepositoryBase<DeployedMo
                 model.toString(), deployment.deployment(), DeployedModelEntity.UNDEPLOYING).firstResult();
     }
 
+    /** How many addons are loaded (or loading) onto this incarnation of the deployment. */
+    public Uni<Long> countLoadedOnto(DeploymentName deployment, String deploymentUid) {
+        return count("accountId = ?1 and deploymentId = ?2 and deploymentUid = ?3 and state <> ?4",
+                deployment.account(), deployment.deployment(), deploymentUid, DeployedModelEntity.UNDEPLOYING);
+    }
+
     public Uni<Long> count(ListRequest request) {
         KeysetQuery q = KeysetQuery.of(request, null);
         return count(q.where(), q.whereParams());

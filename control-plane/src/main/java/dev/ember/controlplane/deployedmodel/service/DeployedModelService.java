@@ -41,11 +41,13 @@ import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
+import dev.ember.controlplane.web.Etags;
+import dev.ember.controlplane.web.Tagged;
 import dev.ember.controlplane.web.list.ListRequest;
 
 /**
- * Deployed models: LoRA addons loaded onto deployments of the same account that serve the addon's base model. Every
- * deployment takes addons (the deployment resource has no {@code enableAddons} switch yet). A deployed model is
+ * Deployed models: LoRA addons loaded onto deployments of the same account that serve the addon's base model and were
+ * made with {@code enableAddons} (set by the request or by its shape). A deployed model is
  * DEPLOYING until its deployment serves (READY, or UPDATING with replicas up), then DEPLOYED; deleting it makes it
  * UNDEPLOYING, and {@link DeployedModelReconciler} removes it after the unload time. The scheduler is not involved:
  * the deployment's replicas already run the base model. Every change is one transaction with its
@@ -127,8 +129,13 @@ public class DeployedModelService {
     }
 
     @WithSession
-    public Uni<DeployedModel> get(Caller caller, DeployedModelName name) {
-        return readable(caller, name).map(DeployedModelMapper::toApi);
+    public Uni<Tagged<DeployedModel>> get(Caller caller, DeployedModelName name) {
+        return readable(caller, name).map(DeployedModelService::tagged);
+    }
+
+    /** A deployed model and its entity tag: its generation, which every change raises (its state's too). */
+    static Tagged<DeployedModel> tagged(DeployedModelEntity e) {
+        return new Tagged<>(DeployedModelMapper.toApi(e), Etags.of(e.generation));
     }
 
     @WithSession
@@ -157,13 +164,16 @@ public class DeployedModelService {
     /**
      * Changes displayName, description, or makes it the model's default target (the one deployment that serves the
      * model when a request names none). {@code model} and {@code deployment} cannot change: load the addon again.
+     * With {@code ifMatch}, only if the deployed model is still at that entity tag.
      */
     @WithTransaction
-    public Uni<DeployedModel> update(Caller caller, DeployedModelName name, DeployedModel body) {
+    public Uni<Tagged<DeployedModel>> update(Caller caller, DeployedModelName name, DeployedModel body,
+            String ifMatch) {
         if (body == null) {
             throw InvalidArgumentException.field("body", "a deployed model with the fields to change is required");
         }
         return writable(caller, name).chain(entity -> {
+            Etags.require(ifMatch, entity.generation, "deployed model '" + name + "'");
             List<FieldViolation> v = new ArrayList<>();
             if (body.model() != null && !body.model().equals(entity.model)) {
                 v.add(new FieldViolation("model", "is immutable; load the other model as a new deployed model"));
@@ -213,7 +223,7 @@ public class DeployedModelService {
             return makeDefault.chain(() -> addonOf(entity))
                     .chain(addon -> changed(entity, addon))
                     .replaceWith(entity);
-        }).map(DeployedModelMapper::toApi);
+        }).map(DeployedModelService::tagged);
     }
 
     /**
@@ -342,7 +352,7 @@ public class DeployedModelService {
         });
     }
 
-    /** The deployment to load onto: live, of the account, serving the addon's base model. */
+    /** The deployment to load onto: live, of the account, serving the addon's base model, taking addons. */
     private Uni<DeploymentEntity> servingDeployment(DeploymentName name, ModelEntity addon) {
         return deployments.findByName(name).map(deployment -> {
             if (deployment == null) {
@@ -356,6 +366,11 @@ public class DeployedModelService {
                 throw InvalidArgumentException.field("deployment", "deployment '" + name + "' serves '"
                         + deployment.baseModel + "', but LoRA addon '" + addon.name() + "' was trained on '"
                         + addon.peftBaseModel + "'; load it onto a deployment of '" + addon.peftBaseModel + "'");
+            }
+            if (!deployment.enableAddons) {
+                throw InvalidArgumentException.field("deployment", "deployment '" + name + "' does not take LoRA "
+                        + "addons: it was made without enableAddons; update it with {\"enableAddons\": true} (its "
+                        + "replicas restart with addons enabled) or load the addon onto a deployment that has it");
             }
             return deployment;
         });

@@ -10,7 +10,6 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestHeader;
@@ -23,9 +22,10 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
-import dev.ember.controlplane.deployment.service.DeploymentListRequest;
+import dev.ember.controlplane.deployment.service.DeploymentLists;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.Tagged;
 
 @Path("/v1/accounts/{account}/deployments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,14 +59,14 @@ public class DeploymentResource {
             @RestQuery String pageToken, @RestQuery String filter, @RestQuery String orderBy,
             @RestQuery String showDeleted) {
         return deployments.list(caller.get(),
-                DeploymentListRequest.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
+                DeploymentLists.parse(account, pageSize, pageToken, filter, orderBy, showDeleted));
     }
 
     /** The deployment, with its spec's entity tag in {@code ETag} for a later conditional update. */
     @GET
     @Path("{deployment}")
     public Uni<RestResponse<Deployment>> get(@RestPath String account, @RestPath String deployment) {
-        return deployments.get(caller.get(), new DeploymentName(account, deployment)).map(DeploymentResource::tagged);
+        return deployments.get(caller.get(), new DeploymentName(account, deployment)).map(Tagged::response);
     }
 
     /**
@@ -81,11 +81,7 @@ public class DeploymentResource {
             @RestHeader("If-Match") String ifMatch, Deployment body) {
         QueryParams.bool("skipShapeValidation", skipShapeValidation);
         return deployments.update(caller.get(), new DeploymentName(account, deployment), body, updateMask, ifMatch)
-                .map(DeploymentResource::tagged);
-    }
-
-    private static RestResponse<Deployment> tagged(DeploymentService.Tagged tagged) {
-        return RestResponse.ResponseBuilder.ok(tagged.deployment()).header(HttpHeaders.ETAG, tagged.etag()).build();
+                .map(Tagged::response);
     }
 
     /**

@@ -11,7 +11,7 @@ import dev.ember.common.name.AccountName;
 import dev.ember.common.name.DeploymentName;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.api.ScaleDeploymentRequest;
-import dev.ember.controlplane.deployment.service.DeploymentListRequest;
+import dev.ember.controlplane.deployment.service.DeploymentLists;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
@@ -38,14 +38,14 @@ public class DeploymentGrpcService implements Deployments {
     @Override
     public Uni<dev.ember.proto.v1.Deployment> getDeployment(GetDeploymentRequest request) {
         return auth.call(caller -> deployments.get(caller, DeploymentName.parse("name", request.getName()))
-                .map(tagged -> proto(tagged.deployment())));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Deployment.newBuilder())));
     }
 
     @Override
     public Uni<ListDeploymentsResponse> listDeployments(ListDeploymentsRequest request) {
         return auth.call(caller -> {
             String account = AccountName.parse("parent", request.getParent()).account();
-            return deployments.list(caller, DeploymentListRequest.parse(account,
+            return deployments.list(caller, DeploymentLists.parse(account,
                     GrpcLists.pageSize(request.getPageSize()),
                     ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
                     ProtoJson.orNull(request.getOrderBy()), Boolean.toString(request.getShowDeleted())))
@@ -62,7 +62,7 @@ public class DeploymentGrpcService implements Deployments {
                     : null;
             return deployments.create(caller, account, ProtoJson.orNull(request.getDeploymentId()), body,
                     request.getValidateOnly(), request.getDisableSpeculativeDecoding())
-                    .map(DeploymentGrpcService::proto);
+                    .map(d -> ProtoJson.created(d, dev.ember.proto.v1.Deployment.newBuilder()));
         });
     }
 
@@ -72,8 +72,9 @@ public class DeploymentGrpcService implements Deployments {
             DeploymentName name = DeploymentName.parse("deployment.name", request.getDeployment().getName());
             Deployment body = ProtoJson.toApi(request.getDeployment(), Deployment.class);
             String mask = GrpcLists.updateMask(request.hasUpdateMask(), request.getUpdateMask());
-            return deployments.update(caller, name, body, mask, ProtoJson.orNull(request.getEtag()))
-                    .map(tagged -> proto(tagged.deployment()));
+            return deployments.update(caller, name, body, mask,
+                    ProtoJson.etag(request.getEtag(), request.getDeployment().getEtag()))
+                    .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Deployment.newBuilder()));
         });
     }
 

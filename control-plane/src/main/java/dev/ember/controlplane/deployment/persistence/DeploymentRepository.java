@@ -7,10 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.DeploymentName;
+import dev.ember.controlplane.web.list.KeysetQuery;
+import dev.ember.controlplane.web.list.ListRequest;
 
 @ApplicationScoped
 public class DeploymentRepository implements PanacheRepositoryBase<DeploymentEntity, DeploymentEntity.Key> {
@@ -65,54 +66,17 @@ public class DeploymentRepository implements PanacheRepositoryBase<DeploymentEnt
                 ((Number) r[2]).longValue())).toList());
     }
 
-    /** How many deployments match {@code query}, on every page together. */
-    public Uni<Long> count(DeploymentQuery query) {
-        Parameters params = new Parameters();
-        return count(where(query, params), params);
+    public Uni<Long> count(ListRequest request) {
+        KeysetQuery q = KeysetQuery.of(request, null);
+        return count(q.where(), q.whereParams());
     }
 
     /**
-     * Up to {@code limit} deployments matching {@code query}, in its order, starting after {@code after} (from the
-     * first when null). A keyset page: it reads an index range, however deep the page.
+     * Up to {@code limit} deployments matching {@code request}, in its order, after its cursor. A keyset page: it
+     * reads an index range (account_id, key, deployment_id), however deep the page.
      */
-    public Uni<List<DeploymentEntity>> page(DeploymentQuery query, DeploymentQuery.Cursor after, int limit) {
-        Parameters params = new Parameters();
-        StringBuilder hql = new StringBuilder("from DeploymentEntity where ").append(where(query, params));
-        DeploymentQuery.SortKey key = query.order().key();
-        boolean tieBreak = key != DeploymentQuery.SortKey.NAME;
-        String direction = query.order().descending() ? " desc" : "";
-        if (after != null) {
-            String op = query.order().descending() ? " < " : " > ";
-            if (tieBreak) {
-                // A row comparison, which PostgreSQL answers from the (account_id, key, deployment_id) index.
-                hql.append(" and (").append(key.attribute()).append(", deploymentId)").append(op)
-                        .append("(:afterKey, :afterId)");
-                params.and("afterKey", after.key());
-            } else {
-                hql.append(" and deploymentId").append(op).append(":afterId");
-            }
-            params.and("afterId", after.deploymentId());
-        }
-        hql.append(" order by ").append(key.attribute()).append(direction);
-        if (tieBreak) {
-            hql.append(", deploymentId").append(direction);
-        }
-        return find(hql.toString(), params).page(0, limit).list();
-    }
-
-    private static String where(DeploymentQuery query, Parameters params) {
-        StringBuilder where = new StringBuilder("accountId = :account");
-        params.and("account", query.accountId());
-        if (!query.showDeleted()) {
-            where.append(" and state <> :deleted");
-            params.and("deleted", DeploymentEntity.DELETED);
-        }
-        int i = 0;
-        for (DeploymentQuery.Condition condition : query.conditions()) {
-            String param = "value" + i++;
-            where.append(" and ").append(condition.field().attribute()).append(" = :").append(param);
-            params.and(param, condition.value());
-        }
-        return where.toString();
+    public Uni<List<DeploymentEntity>> page(ListRequest request, int limit) {
+        KeysetQuery q = KeysetQuery.of(request, null);
+        return find(q.page(), q.pageParams()).page(0, limit).list();
     }
 }

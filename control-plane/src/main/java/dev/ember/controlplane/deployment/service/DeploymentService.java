@@ -19,7 +19,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-import dev.ember.common.error.AbortedException;
 import dev.ember.common.error.AlreadyExistsException;
 import dev.ember.common.error.FailedPreconditionException;
 import dev.ember.common.error.FieldViolation;
@@ -42,6 +41,7 @@ import dev.ember.common.name.ModelName;
 import dev.ember.common.outbox.Outbox;
 import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
+import dev.ember.controlplane.deployedmodel.persistence.DeployedModelRepository;
 import dev.ember.controlplane.deployment.api.Deployment;
 import dev.ember.controlplane.deployment.api.ListDeploymentsResponse;
 import dev.ember.controlplane.deployment.api.ScaleDeploymentRequest;
@@ -54,6 +54,9 @@ import dev.ember.controlplane.model.service.ModelService;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
+import dev.ember.controlplane.web.Etags;
+import dev.ember.controlplane.web.Tagged;
+import dev.ember.controlplane.web.list.ListRequest;
 
 /** Deployments: validation, storage and their events, each change in one transaction with its outbox row. */
 @ApplicationScoped
@@ -80,6 +83,9 @@ public class DeploymentService {
 
     @Inject
     ModelRepository models;
+
+    @Inject
+    DeployedModelRepository deployedModels;
 
     @Inject
     ModelService modelService;
@@ -123,9 +129,11 @@ public class DeploymentService {
                 // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
                 .chain(() -> modelService.deployableBaseModel(account, request.baseModel(), "baseModel"))
                 .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
-                .chain(settled -> deployments.findByName(name)
-                        .onItem().ifNotNull().failWith(() -> alreadyExists(name))
-                        .replaceWith(settled))
+                // A create that stores finds a duplicate by the insert's unique violation; a dry run must look.
+                .chain(settled -> validateOnly
+                        ? deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
+                                .replaceWith(settled)
+                        : Uni.createFrom().item(settled))
                 .chain(settled -> {
                     DeploymentEntity entity = newEntity(name, settled);
                     return capacityChecks(entity, null).chain(() -> validateOnly
@@ -214,20 +222,17 @@ public class DeploymentService {
                                 .map(draft -> new Profiles(model.profile(), draft.profile())));
     }
 
-    /** A deployment and its entity tag, which changes whenever its spec does. */
-    public record Tagged(Deployment deployment, String etag) {
-
-        static Tagged of(DeploymentEntity e) {
-            return new Tagged(DeploymentMapper.toApi(e), DeploymentService.etag(e));
-        }
+    /** A deployment and its entity tag: its generation, which changes whenever its spec does. */
+    static Tagged<Deployment> tagged(DeploymentEntity e) {
+        return new Tagged<>(DeploymentMapper.toApi(e), Etags.of(e.generation));
     }
 
     @WithSession
-    public Uni<Tagged> get(Caller caller, DeploymentName name) {
+    public Uni<Tagged<Deployment>> get(Caller caller, DeploymentName name) {
         caller.requireAccess(name.account());
         return deployments.findByName(name)
                 .onItem().ifNull().failWith(() -> notFound(name))
-                .map(Tagged::of);
+                .map(DeploymentService::tagged);
     }
 
     /**
@@ -237,7 +242,7 @@ public class DeploymentService {
      * one at a time; other changes apply in place. Either way the {@code deployment.updated} event carries the new spec.
      */
     @WithTransaction
-    public Uni<Tagged> update(Caller caller, DeploymentName name, Deployment body, String updateMask,
+    public Uni<Tagged<Deployment>> update(Caller caller, DeploymentName name, Deployment body, String updateMask,
             String ifMatch) {
         caller.requireWrite(name.account());
         if (body == null) {
@@ -247,11 +252,7 @@ public class DeploymentService {
         return deployments.findByNameForUpdate(name)
                 .onItem().ifNull().failWith(() -> notFound(name))
                 .chain(entity -> {
-                    if (ifMatch != null && !ifMatch.equals(etag(entity))) {
-                        return Uni.createFrom().failure(new AbortedException("ETAG_MISMATCH", "deployment '" + name
-                                + "' changed since etag " + ifMatch + " was read (now " + etag(entity)
-                                + "); get it again and retry"));
-                    }
+                    Etags.require(ifMatch, entity.generation, "deployment '" + name + "'");
                     if (entity.softDeleted()) {
                         return Uni.createFrom().failure(new FailedPreconditionException("DELETED",
                                 "deployment '" + name + "' is deleted; undelete it before updating it"));
@@ -268,9 +269,23 @@ public class DeploymentService {
                                     "the base model '" + entity.baseModel + "' no longer exists"))
                             .chain(model -> settle(caller, name.account(), request, model,
                                     DeploymentPatch.newShape(body, paths), false))
+                            .call(settled -> keepAddonsWhileLoaded(entity, settled.request()))
                             .chain(settled -> applyUpdate(entity, settled));
                 })
-                .map(Tagged::of);
+                .map(DeploymentService::tagged);
+    }
+
+    /** Turning enableAddons off is refused while addons are loaded onto the deployment: unload them first. */
+    private Uni<Void> keepAddonsWhileLoaded(DeploymentEntity e, DeploymentRequest request) {
+        if (!e.enableAddons || Boolean.TRUE.equals(request.enableAddons())) {
+            return Uni.createFrom().voidItem();
+        }
+        return deployedModels.countLoadedOnto(e.name(), e.uid).invoke(loaded -> {
+            if (loaded > 0) {
+                throw new FailedPreconditionException("ADDONS_LOADED", "deployment '" + e.name() + "' has " + loaded
+                        + " LoRA addon(s) loaded; delete its deployed models before turning enableAddons off");
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled) {
@@ -293,10 +308,13 @@ public class DeploymentService {
      */
     private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
         AcceleratorType type = AcceleratorType.valueOf(wanted.acceleratorType);
-        return regions.requireOffered(type, RegionService.regionsOf(wanted.placement), wanted.placement,
-                "acceleratorType")
-                .chain(() -> quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount,
-                        wanted.minReplicaCount, wanted.placement, self));
+        // One read of the pools serves both checks.
+        return regions.pools().chain(pools -> {
+            RegionService.requireOffered(pools, type, RegionService.regionsOf(wanted.placement), wanted.placement,
+                    "acceleratorType");
+            return quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount, wanted.minReplicaCount,
+                    wanted.placement, self, pools);
+        });
     }
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled,
@@ -360,29 +378,24 @@ public class DeploymentService {
         e.maxContextLength = request.maxContextLength() == null ? 0 : request.maxContextLength();
     }
 
-    /** The entity tag of a deployment's spec: its generation, as a quoted HTTP entity tag. */
-    static String etag(DeploymentEntity e) {
-        return "\"" + e.generation + "\"";
-    }
-
     /**
      * One page of the account's deployments. The count and the page are two reads, so a deployment created between
      * them can make {@code totalSize} off by one for that response; the keyset page itself never repeats or skips.
      */
     @WithSession
-    public Uni<ListDeploymentsResponse> list(Caller caller, DeploymentListRequest request) {
-        String account = request.query().accountId();
+    public Uni<ListDeploymentsResponse> list(Caller caller, ListRequest request) {
+        String account = request.account();
         caller.requireAccess(account);
         return accounts.findById(account)
                 .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> deployments.count(request.query()))
+                .chain(() -> deployments.count(request))
                 // One row more than the page shows whether another page follows.
-                .chain(total -> deployments.page(request.query(), request.after(), request.pageSize() + 1)
+                .chain(total -> deployments.page(request, request.pageSize() + 1)
                         .map(rows -> {
                             boolean more = rows.size() > request.pageSize();
                             List<DeploymentEntity> page = more ? rows.subList(0, request.pageSize()) : rows;
                             return new ListDeploymentsResponse(page.stream().map(DeploymentMapper::toApi).toList(),
-                                    more ? request.nextPageToken(page.get(page.size() - 1)) : null,
+                                    more ? DeploymentLists.nextPageToken(request, page.get(page.size() - 1)) : null,
                                     Math.toIntExact(total));
                         }));
     }

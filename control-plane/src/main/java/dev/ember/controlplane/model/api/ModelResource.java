@@ -14,8 +14,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
@@ -26,6 +28,7 @@ import dev.ember.controlplane.model.service.ModelLists;
 import dev.ember.controlplane.model.service.ModelService;
 import dev.ember.controlplane.model.service.ModelUploads;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.Tagged;
 
 /**
  * Models, as Fireworks' v1 API has them: the public catalog under {@code accounts/fireworks} (read-only) and each
@@ -62,17 +65,22 @@ public class ModelResource {
 
     @GET
     @Path("{model}")
-    public Uni<Model> get(@RestPath String account, @RestPath String model, @RestQuery String readMask) {
-        return models.get(caller.get(), new ModelName(account, model));
+    public Uni<RestResponse<Model>> get(@RestPath String account, @RestPath String model,
+            @RestQuery String readMask) {
+        return models.get(caller.get(), new ModelName(account, model)).map(Tagged::response);
     }
 
-    /** Changes displayName, description and the other descriptive fields; see {@code updateMask}. */
+    /**
+     * Changes displayName, description and the other descriptive fields; see {@code updateMask}. With {@code If-Match}
+     * only if the model's {@code ETag} is still that one (409 ABORTED otherwise).
+     */
     @PATCH
     @Path("{model}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Model> update(@RestPath String account, @RestPath String model, @RestQuery String updateMask,
-            Model body) {
-        return models.update(caller.get(), new ModelName(account, model), body, updateMask);
+    public Uni<RestResponse<Model>> update(@RestPath String account, @RestPath String model,
+            @RestQuery String updateMask, @RestHeader("If-Match") String ifMatch, Model body) {
+        return models.update(caller.get(), new ModelName(account, model), body, updateMask, ifMatch)
+                .map(Tagged::response);
     }
 
     /** Answers an empty object, as Fireworks' DeleteModel does. */

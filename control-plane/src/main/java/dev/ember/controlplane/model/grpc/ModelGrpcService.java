@@ -36,7 +36,7 @@ public class ModelGrpcService implements Models {
     @Override
     public Uni<dev.ember.proto.v1.Model> getModel(GetModelRequest request) {
         return auth.call(caller -> models.get(caller, ModelName.parse("name", request.getName()))
-                .map(ModelGrpcService::proto));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Model.newBuilder())));
     }
 
     @Override
@@ -54,7 +54,7 @@ public class ModelGrpcService implements Models {
                 new CreateModelRequest(ProtoJson.orNull(request.getModelId()),
                         request.hasModel() ? ProtoJson.toApi(request.getModel(), Model.class) : null,
                         ProtoJson.orNull(request.getCluster())))
-                .map(ModelGrpcService::proto));
+                .map(ModelGrpcService::created));
     }
 
     @Override
@@ -62,7 +62,9 @@ public class ModelGrpcService implements Models {
         return auth.call(caller -> {
             String mask = GrpcLists.updateMask(request.hasUpdateMask(), request.getUpdateMask());
             return models.update(caller, ModelName.parse("model.name", request.getModel().getName()),
-                    ProtoJson.toApi(request.getModel(), Model.class), mask).map(ModelGrpcService::proto);
+                    ProtoJson.toApi(request.getModel(), Model.class), mask,
+                    ProtoJson.etag(request.getEtag(), request.getModel().getEtag()))
+                    .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Model.newBuilder()));
         });
     }
 
@@ -72,7 +74,8 @@ public class ModelGrpcService implements Models {
                 .replaceWith(Empty.getDefaultInstance()));
     }
 
-    private static dev.ember.proto.v1.Model proto(Model model) {
-        return ProtoJson.toProto(model, dev.ember.proto.v1.Model.newBuilder());
+    /** A new model, with its first entity tag. */
+    private static dev.ember.proto.v1.Model created(Model model) {
+        return ProtoJson.created(model, dev.ember.proto.v1.Model.newBuilder());
     }
 }

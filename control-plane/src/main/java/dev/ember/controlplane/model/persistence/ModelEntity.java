@@ -83,6 +83,12 @@ public class ModelEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /**
+     * Raised by every change through the API; the entity tag is made from it. 1 when created, set where the entity is
+     * made: an initializer here would run on every load and make each loaded row dirty (an UPDATE at every flush).
+     */
+    public long revision;
+
     @Column(name = "github_url")
     public String githubUrl;
 

@@ -65,6 +65,7 @@ public class ModelCatalog {
 
     private ModelEntity toEntity(CatalogModel m) {
         ModelEntity e = new ModelEntity();
+        e.revision = 1;
         e.accountId = catalogAccount;
         e.modelId = m.modelId();
         e.displayName = m.displayName();

@@ -42,6 +42,8 @@ import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelFileEntity;
 import dev.ember.controlplane.model.persistence.ModelFileRepository;
 import dev.ember.controlplane.model.persistence.ModelRepository;
+import dev.ember.controlplane.web.Etags;
+import dev.ember.controlplane.web.Tagged;
 import dev.ember.controlplane.web.list.ListRequest;
 
 /**
@@ -110,13 +112,17 @@ public class ModelService {
 
     /** One model, with its uploaded files (base models) and the deployments it is loaded onto. */
     @WithSession
-    public Uni<Model> get(Caller caller, ModelName name) {
+    public Uni<Tagged<Model>> get(Caller caller, ModelName name) {
         return readable(caller, name)
                 .chain(model -> baseModelType(model)
                         .chain(baseType -> files.ofModel(name)
-                                .chain(declared -> deployedModels.ofModel(name).map(loaded -> ModelMapper.toApi(
-                                        model, baseType, model.isAddon() ? null : fileNames(declared),
-                                        loaded.isEmpty() ? null : loaded.stream().map(ModelService::ref).toList())))));
+                                .chain(declared -> deployedModels.ofModel(name).map(loaded -> new Tagged<>(
+                                        ModelMapper.toApi(model, baseType, model.isAddon() ? null : fileNames(declared),
+                                                loaded.isEmpty()
+                                                        ? null
+                                                        : loaded.stream().map(ModelService::ref)
+                                                                .toList()),
+                                        Etags.of(model.revision))))));
     }
 
     /**
@@ -147,23 +153,26 @@ public class ModelService {
 
     /** Changes the descriptive fields ({@link ModelPatch} says which); the model.updated event carries the result. */
     @WithTransaction
-    public Uni<Model> update(Caller caller, ModelName name, Model body, String updateMask) {
+    public Uni<Tagged<Model>> update(Caller caller, ModelName name, Model body, String updateMask,
+            String ifMatch) {
         requireCatalogUntouched(name.account());
         if (body == null) {
             throw InvalidArgumentException.field("body", "a model with the fields to change is required");
         }
         return writable(caller, name)
+                .invoke(entity -> Etags.require(ifMatch, entity.revision, "model '" + name + "'"))
                 .chain(entity -> baseModelType(entity).chain(baseType -> {
                     Model current = ModelMapper.toApi(entity, baseType);
                     ModelPatch patch = ModelPatch.of(current, body, updateMask);
                     if (patch.isEmpty()) {
-                        return Uni.createFrom().item(current);
+                        return Uni.createFrom().item(new Tagged<>(current, Etags.of(entity.revision)));
                     }
                     patch.applyTo(entity);
                     entity.updateTime = now();
+                    entity.revision++;
                     return outbox.add(EventTypes.MODEL_UPDATED, name.toString(),
                             new ModelUpdated(ModelMapper.spec(entity)))
-                            .map(v -> ModelMapper.toApi(entity, baseType));
+                            .map(v -> new Tagged<>(ModelMapper.toApi(entity, baseType), Etags.of(entity.revision)));
                 }));
     }
 
@@ -343,6 +352,7 @@ public class ModelService {
     private ModelEntity newEntity(ModelName name, ModelRequest r, ModelEntity base) {
         Instant now = now();
         ModelEntity e = new ModelEntity();
+        e.revision = 1;
         e.accountId = name.account();
         e.modelId = name.model();
         e.uid = UUID.randomUUID().toString();

@@ -418,6 +418,7 @@ public class ModelUploads implements UploadTarget {
     private Uni<Void> ready(ModelEntity model) {
         model.state = ModelEntity.READY;
         model.updateTime = service.now();
+        model.revision++;
         LOG.infof("Model %s validated: READY", model.name());
         return outbox.add(EventTypes.MODEL_UPDATED, model.name(), new ModelUpdated(ModelMapper.spec(model)));
     }

@@ -34,7 +34,8 @@ public class QuotaGrpcService implements Quotas {
     public Uni<dev.ember.proto.v1.Quota> getQuota(GetQuotaRequest request) {
         return auth.call(caller -> {
             QuotaName name = QuotaName.parse(request.getName());
-            return quotas.get(caller, name.account(), name.quota()).map(QuotaGrpcService::proto);
+            return quotas.get(caller, name.account(), name.quota())
+                    .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Quota.newBuilder()));
         });
     }
 
@@ -62,12 +63,10 @@ public class QuotaGrpcService implements Quotas {
                     all || paths.contains("value") ? Long.toString(request.getQuota().getValue()) : null,
                     all || paths.contains("max_value") ? Long.toString(request.getQuota().getMaxValue()) : null,
                     null, null);
-            return quotas.update(caller, name.account(), name.quota(), body).map(QuotaGrpcService::proto);
+            return quotas.update(caller, name.account(), name.quota(), body,
+                    ProtoJson.etag(request.getEtag(), request.getQuota().getEtag()))
+                    .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Quota.newBuilder()));
         });
-    }
-
-    private static dev.ember.proto.v1.Quota proto(Quota q) {
-        return ProtoJson.toProto(q, dev.ember.proto.v1.Quota.newBuilder());
     }
 
     /** accounts/{account}/quotas/{quota}. */

@@ -32,6 +32,12 @@ public class QuotaEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /**
+     * Raised by every change through the API; the entity tag is made from it. 1 when created, set where the entity is
+     * made: an initializer here would run on every load and make each loaded row dirty (an UPDATE at every flush).
+     */
+    public long revision;
+
     public static class Key implements Serializable {
 
         public String accountId;

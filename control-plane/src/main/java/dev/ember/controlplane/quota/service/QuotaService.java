@@ -38,8 +38,11 @@ import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.persistence.QuotaEntity;
 import dev.ember.controlplane.quota.persistence.QuotaRepository;
+import dev.ember.controlplane.region.persistence.RegionPoolEntity;
 import dev.ember.controlplane.region.service.RegionService;
+import dev.ember.controlplane.web.Etags;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.Tagged;
 
 /**
  * GPU quotas per account, accelerator type and region ({@code h100-us-iowa-1}): one for every pool the scheduler
@@ -97,23 +100,25 @@ public class QuotaService {
         });
     }
 
+    /** A quota with its entity tag (a quota never set is at revision 0). */
     @WithSession
-    public Uni<Quota> get(Caller caller, String account, String quotaId) {
+    public Uni<Tagged<Quota>> get(Caller caller, String account, String quotaId) {
         caller.requireAccess(account);
         return requireAccount(account).chain(() -> snapshot(account)).map(s -> {
             if (!s.ids().contains(quotaId)) {
                 throw notFound(account, quotaId);
             }
-            return s.toApi(account, quotaId);
+            return s.tagged(account, quotaId);
         });
     }
 
     /**
      * Sets a quota's value (account admins, up to its maxValue) and maxValue (platform admins only). Values are GPUs;
-     * lowering one below what is in use stops new replicas, it removes none.
+     * lowering one below what is in use stops new replicas, it removes none. With {@code ifMatch}, only if the quota is
+     * still at that entity tag; the account row is locked, so two updates of its quotas never interleave.
      */
     @WithTransaction
-    public Uni<Quota> update(Caller caller, String account, String quotaId, Quota body) {
+    public Uni<Tagged<Quota>> update(Caller caller, String account, String quotaId, Quota body, String ifMatch) {
         caller.requireWrite(account);
         if (!caller.platformAdmin() && !Caller.ADMIN.equals(caller.role())) {
             throw new PermissionDeniedException("ROLE_ADMIN_REQUIRED", "only account admins may change quotas");
@@ -134,33 +139,40 @@ public class QuotaService {
         GpuQuota gpuQuota = QuotaDefaults.isServerless(quotaId)
                 ? null
                 : GpuQuota.parse(quotaId).orElseThrow(() -> notFound(account, quotaId));
-        return requireAccount(account).chain(() -> snapshot(account)).chain(s -> {
-            if (!s.ids().contains(quotaId)) {
-                throw notFound(account, quotaId);
-            }
-            QuotaEntity stored = s.stored().get(quotaId);
-            long newMax = maxValue != null ? maxValue : stored != null ? stored.maxValue : defaults.defaultMax(quotaId);
-            long newValue = value != null ? value : stored != null ? stored.value : defaults.defaultValue(quotaId);
-            if (newValue > newMax) {
-                throw InvalidArgumentException.field("value",
-                        "must be at most maxValue (" + newMax + "), got " + newValue);
-            }
-            QuotaEntity q = stored != null ? stored : new QuotaEntity();
-            q.accountId = account;
-            q.quotaId = quotaId;
-            q.value = newValue;
-            q.maxValue = newMax;
-            q.updateTime = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            s.stored().put(quotaId, q);
-            String name = "accounts/" + account + "/quotas/" + quotaId;
-            // A serverless rate limit has no accelerator or region; the data plane applies it.
-            QuotaUpdated event = new QuotaUpdated(name, account,
-                    gpuQuota == null ? null : gpuQuota.acceleratorType().name(),
-                    gpuQuota == null ? null : gpuQuota.region().name(), newValue, q.updateTime);
-            return (stored != null ? Uni.createFrom().item(q) : quotas.persist(q))
-                    .call(() -> outbox.add(EventTypes.QUOTA_UPDATED, name, event))
-                    .map(ignored -> s.toApi(account, quotaId));
-        });
+        return accounts.findByIdForUpdate(account)
+                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+                .chain(() -> snapshot(account)).chain(s -> {
+                    if (!s.ids().contains(quotaId)) {
+                        throw notFound(account, quotaId);
+                    }
+                    QuotaEntity stored = s.stored().get(quotaId);
+                    Etags.require(ifMatch, s.revision(quotaId),
+                            "quota 'accounts/" + account + "/quotas/" + quotaId + "'");
+                    long newMax = maxValue != null ? maxValue
+                            : stored != null ? stored.maxValue : defaults.defaultMax(quotaId);
+                    long newValue = value != null ? value
+                            : stored != null ? stored.value : defaults.defaultValue(quotaId);
+                    if (newValue > newMax) {
+                        throw InvalidArgumentException.field("value",
+                                "must be at most maxValue (" + newMax + "), got " + newValue);
+                    }
+                    QuotaEntity q = stored != null ? stored : new QuotaEntity();
+                    q.revision = s.revision(quotaId) + 1;
+                    q.accountId = account;
+                    q.quotaId = quotaId;
+                    q.value = newValue;
+                    q.maxValue = newMax;
+                    q.updateTime = clock.instant().truncatedTo(ChronoUnit.MICROS);
+                    s.stored().put(quotaId, q);
+                    String name = "accounts/" + account + "/quotas/" + quotaId;
+                    // A serverless rate limit has no accelerator or region; the data plane applies it.
+                    QuotaUpdated event = new QuotaUpdated(name, account,
+                            gpuQuota == null ? null : gpuQuota.acceleratorType().name(),
+                            gpuQuota == null ? null : gpuQuota.region().name(), newValue, q.updateTime);
+                    return (stored != null ? Uni.createFrom().item(q) : quotas.persist(q))
+                            .call(() -> outbox.add(EventTypes.QUOTA_UPDATED, name, event))
+                            .map(ignored -> s.tagged(account, quotaId));
+                });
     }
 
     /**
@@ -168,10 +180,10 @@ public class QuotaService {
      * its placement allows ({@code self} is the deployment itself when updating it, not counted as usage).
      */
     public Uni<Void> requireRoom(String account, AcceleratorType type, int gpusPerReplica, int replicas,
-            String placement, DeploymentEntity self) {
+            String placement, DeploymentEntity self, List<RegionPoolEntity> pools) {
         int needed = gpusPerReplica * Math.max(replicas, 1);
         List<String> allowed = RegionService.regionsOf(placement);
-        return snapshot(account, self).invoke(s -> {
+        return snapshot(account, self, RegionService.byRegion(pools)).invoke(s -> {
             long room = 0;
             List<String> full = new ArrayList<>();
             for (String region : allowed) {
@@ -202,6 +214,16 @@ public class QuotaService {
             return q != null ? q.value : defaults.defaultValue(id);
         }
 
+        /** Raised by every update; 0 for a quota still at the defaults. */
+        long revision(String id) {
+            QuotaEntity q = stored.get(id);
+            return q != null ? q.revision : 0;
+        }
+
+        Tagged<Quota> tagged(String account, String id) {
+            return new Tagged<>(toApi(account, id), Etags.of(revision(id)));
+        }
+
         Quota toApi(String account, String id) {
             QuotaEntity q = stored.get(id);
             return new Quota("accounts/" + account + "/quotas/" + id, Long.toString(value(id)),
@@ -211,11 +233,12 @@ public class QuotaService {
     }
 
     private Uni<Snapshot> snapshot(String account) {
-        return snapshot(account, null);
+        return regions.poolsByRegion().chain(pools -> snapshot(account, null, pools));
     }
 
-    private Uni<Snapshot> snapshot(String account, DeploymentEntity self) {
-        return regions.poolsByRegion().chain(pools -> quotas.listByAccount(account).chain(rows -> deployments
+    private Uni<Snapshot> snapshot(String account, DeploymentEntity self,
+            Map<String, List<RegionPoolEntity>> pools) {
+        return quotas.listByAccount(account).chain(rows -> deployments
                 .gpuHoldings(account, self == null ? null : self.name()).map(holdings -> {
                     TreeSet<String> ids = new TreeSet<>(List.of(QuotaDefaults.SERVERLESS_REQUESTS,
                             QuotaDefaults.SERVERLESS_TOKENS));
@@ -231,7 +254,7 @@ public class QuotaService {
                         quotaId(h.acceleratorType(), h.region()).ifPresent(id -> usage.merge(id, h.gpus(), Long::sum));
                     }
                     return new Snapshot(ids, stored, usage, defaults);
-                })));
+                }));
     }
 
     private static Optional<String> quotaId(String type, String region) {

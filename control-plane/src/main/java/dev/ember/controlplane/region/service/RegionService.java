@@ -96,27 +96,34 @@ public class RegionService {
      * Refuses hardware that no region of {@code regions} offers, naming the regions that do. Nothing is refused while
      * no capacity report has arrived: the scheduler then fails the deployment with the reason instead.
      */
-    public Uni<Void> requireOffered(AcceleratorType type, List<String> regions, String where, String field) {
-        return pools.listSorted().invoke(known -> {
-            if (known.isEmpty()) {
-                return;
-            }
-            Set<String> offering = known.stream().filter(p -> p.acceleratorType.equals(type.name()))
-                    .map(p -> p.region).collect(Collectors.toCollection(java.util.TreeSet::new));
-            if (regions.stream().noneMatch(offering::contains)) {
-                throw InvalidArgumentException.field(field, type + " is not offered in " + where
-                        + (offering.isEmpty()
-                                ? "; no region offers it"
-                                : "; regions with it: "
-                                        + String.join(", ", offering)));
-            }
-        }).replaceWithVoid();
+    public static void requireOffered(List<RegionPoolEntity> known, AcceleratorType type, List<String> regions,
+            String where, String field) {
+        if (known.isEmpty()) {
+            return;
+        }
+        Set<String> offering = known.stream().filter(p -> p.acceleratorType.equals(type.name()))
+                .map(p -> p.region).collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (regions.stream().noneMatch(offering::contains)) {
+            throw InvalidArgumentException.field(field, type + " is not offered in " + where
+                    + (offering.isEmpty()
+                            ? "; no region offers it"
+                            : "; regions with it: "
+                                    + String.join(", ", offering)));
+        }
+    }
+
+    /** Every pool known now: one read. */
+    public Uni<List<RegionPoolEntity>> pools() {
+        return pools.listSorted();
+    }
+
+    public static Map<String, List<RegionPoolEntity>> byRegion(List<RegionPoolEntity> known) {
+        return known.stream().collect(Collectors.groupingBy(p -> p.region, LinkedHashMap::new, Collectors.toList()));
     }
 
     /** The pools known now, by region: what quotas exist for. */
     public Uni<Map<String, List<RegionPoolEntity>>> poolsByRegion() {
-        return pools.listSorted().map(known -> known.stream()
-                .collect(Collectors.groupingBy(p -> p.region, LinkedHashMap::new, Collectors.toList())));
+        return pools.listSorted().map(RegionService::byRegion);
     }
 
     /** The regions a placement allows: one region, or every region of a mega-region. */

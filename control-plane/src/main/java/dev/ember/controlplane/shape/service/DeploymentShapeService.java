@@ -1,12 +1,9 @@
 package dev.ember.controlplane.shape.service;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -16,7 +13,6 @@ import jakarta.inject.Inject;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
-import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.NotFoundException;
 import dev.ember.common.name.DeploymentShapeName;
@@ -35,6 +31,9 @@ import dev.ember.controlplane.shape.persistence.DeploymentShapeEntity;
 import dev.ember.controlplane.shape.persistence.DeploymentShapeRepository;
 import dev.ember.controlplane.shape.persistence.DeploymentShapeVersionEntity;
 import dev.ember.controlplane.shape.persistence.DeploymentShapeVersionRepository;
+import dev.ember.controlplane.web.list.Condition;
+import dev.ember.controlplane.web.list.ListRequest;
+import dev.ember.controlplane.web.list.ListSpec;
 
 /**
  * Reading deployment shapes and their versions, and resolving the {@code deploymentShape} a deployment names. The
@@ -46,16 +45,23 @@ public class DeploymentShapeService {
     /** Every shape ID of an account's versions, in a versions list's URL. */
     public static final String ANY_SHAPE = "-";
 
-    private static final Map<String, String> SHAPE_FILTER = Map.of("baseModel", "baseModel", "base_model",
-            "baseModel", "presetType", "presetType", "preset_type", "presetType", "displayName", "displayName",
-            "display_name", "displayName");
-    private static final Map<String, String> VERSION_FILTER = Map.ofEntries(Map.entry("baseModel", "baseModel"),
-            Map.entry("base_model", "baseModel"), Map.entry("snapshot.baseModel", "baseModel"),
-            Map.entry("snapshot.base_model", "baseModel"), Map.entry("presetType", "presetType"),
-            Map.entry("preset_type", "presetType"), Map.entry("snapshot.presetType", "presetType"),
-            Map.entry("snapshot.preset_type", "presetType"), Map.entry("latestValidated", "latestValidated"),
-            Map.entry("latest_validated", "latestValidated"), Map.entry("validated", "validated"));
-    private static final Set<String> VERSION_BOOLEANS = Set.of("latestValidated", "validated");
+    static final ListSpec.SortKey CREATE_TIME = new ListSpec.SortKey("createTime", "createTime", true);
+    static final ListSpec.SortKey NAME = new ListSpec.SortKey("name", "name", false);
+    /**
+     * Shapes are few (three per catalog model) and never change in place, so a list reads every match and pages in
+     * memory, with the same parameters and tokens as the lists the database pages.
+     */
+    static final ListSpec SHAPES = new ListSpec("DeploymentShape", "accountId", "shapeId",
+            List.of(new ListSpec.Field("baseModel", "baseModel", null),
+                    new ListSpec.Field("presetType", "presetType", null),
+                    new ListSpec.Field("displayName", "displayName", null)),
+            List.of(CREATE_TIME, NAME), CREATE_TIME);
+    static final ListSpec VERSIONS = new ListSpec("DeploymentShapeVersion", "accountId", "name",
+            List.of(new ListSpec.Field("baseModel", "baseModel", null).alias("snapshot.baseModel"),
+                    new ListSpec.Field("presetType", "presetType", null)
+                            .alias("snapshot.presetType"),
+                    ListSpec.Field.bool("latestValidated", "latest"), ListSpec.Field.bool("validated", "validated")),
+            List.of(CREATE_TIME, NAME), CREATE_TIME);
 
     @Inject
     DeploymentShapeRepository shapes;
@@ -77,19 +83,20 @@ public class DeploymentShapeService {
         String model = targetModel == null || targetModel.isBlank()
                 ? null
                 : ModelName.parse("targetModel", targetModel).toString();
-        ShapeListRequest request = ShapeListRequest.parse("shapes:" + account + ":" + model, pageSize, pageToken,
-                filter, orderBy, readMask, SHAPE_FILTER, Set.of());
+        ListRequest request = ListRequest.parse(SHAPES, "accounts/" + account + "/deploymentShapes?" + model, account,
+                pageSize, pageToken, filter, orderBy, null);
+        readMask(readMask);
         return requireAccount(account)
                 .chain(() -> shapes.listOf(account, model))
                 .chain(found -> versions.listOf(account, null, model, true).map(latest -> {
                     Map<String, DeploymentShapeVersionEntity> byShape = latest.stream()
                             .collect(Collectors.toMap(v -> v.shapeId, Function.identity()));
                     List<DeploymentShape> all = found.stream().map(s -> toApi(s, byShape.get(s.shapeId))).toList();
-                    ShapeListRequest.Page<DeploymentShape> page = request.page(all,
+                    ListRequest.Page<DeploymentShape> page = request.page(all,
                             s -> Map.of("baseModel", s.baseModel(), "presetType", s.presetType(), "displayName",
                                     s.displayName()),
-                            DeploymentShape::createTime, DeploymentShape::name,
-                            Comparator.comparing(DeploymentShape::name));
+                            (s, key) -> key.equals(NAME.apiName()) ? s.name() : s.createTime(),
+                            DeploymentShape::name);
                     return new ListDeploymentShapesResponse(page.items(), page.nextPageToken(), page.totalSize());
                 }));
     }
@@ -117,11 +124,12 @@ public class DeploymentShapeService {
         if (!any) {
             ResourceIds.require("deploymentShapeId", shapeId);
         }
-        ShapeListRequest request = ShapeListRequest.parse("versions:" + account + ":" + shapeId, pageSize, pageToken,
-                filter, orderBy, readMask, VERSION_FILTER, VERSION_BOOLEANS);
+        ListRequest request = ListRequest.parse(VERSIONS, "accounts/" + account + "/deploymentShapes/" + shapeId,
+                account, pageSize, pageToken, filter, orderBy, null);
+        readMask(readMask);
         // The base model is the one condition the database answers; the rest are checked on the rows it returns.
-        String baseModel = request.conditions().stream().filter(c -> c.field().equals("baseModel"))
-                .map(ShapeFilter.Condition::value).findFirst().orElse(null);
+        String baseModel = request.conditions().stream().filter(c -> c.field().apiName().equals("baseModel"))
+                .map(Condition::value).findFirst().orElse(null);
         Uni<Void> exists = any
                 ? requireAccount(account)
                 : shapes.findByName(new DeploymentShapeName(account, shapeId))
@@ -133,12 +141,11 @@ public class DeploymentShapeService {
                 .chain(found -> versions.listOf(account, any ? null : shapeId, baseModel, false).map(rows -> {
                     Map<String, DeploymentShapeEntity> byId = new HashMap<>();
                     found.forEach(s -> byId.put(s.shapeId, s));
-                    ShapeListRequest.Page<DeploymentShapeVersionEntity> page = request.page(rows,
+                    ListRequest.Page<DeploymentShapeVersionEntity> page = request.page(rows,
                             v -> Map.of("baseModel", v.baseModel, "presetType", v.presetType, "latestValidated",
                                     Boolean.toString(v.latest), "validated", Boolean.toString(v.validated)),
-                            v -> v.createTime, v -> v.name().toString(),
-                            Comparator.comparing((DeploymentShapeVersionEntity v) -> v.shapeId)
-                                    .thenComparingLong(v -> v.version));
+                            (v, key) -> key.equals(NAME.apiName()) ? v.name().toString() : v.createTime,
+                            v -> v.name().toString());
                     return new ListDeploymentShapeVersionsResponse(
                             page.items().stream().map(v -> toApi(v, byId.get(v.shapeId))).toList(),
                             page.nextPageToken(), page.totalSize());
@@ -243,11 +250,11 @@ public class DeploymentShapeService {
                 .replaceWithVoid();
     }
 
+    /** Only whole resources are returned: an empty mask or {@code *}. */
     private static void readMask(String readMask) {
-        List<FieldViolation> violations = new ArrayList<>();
-        ShapeListRequest.readMask(readMask, violations);
-        if (!violations.isEmpty()) {
-            throw InvalidArgumentException.fields(violations);
+        if (readMask != null && !readMask.isBlank() && !readMask.trim().equals("*")) {
+            throw InvalidArgumentException.field("readMask", "only whole resources are returned: leave readMask out "
+                    + "or send '*', got '" + readMask + "'");
         }
     }
 

@@ -12,16 +12,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.AccountName;
 import dev.ember.common.name.UserName;
 import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
-import dev.ember.controlplane.web.PageRequest;
+import dev.ember.controlplane.web.Tagged;
 
 /** An account's users. Admins of the account (and platform admins) manage them; every member may read them. */
 @Path("/v1/accounts/{account}/users")
@@ -45,23 +48,26 @@ public class UserResource {
     @GET
     public Uni<ListUsersResponse> list(@RestPath String account, @RestQuery String pageSize,
             @RestQuery String pageToken, @RestQuery String filter, @RestQuery String orderBy) {
-        AccountName name = new AccountName(account);
-        return users.list(caller.get(), name, PageRequest.parse(UserService.listScope(name), pageSize, pageToken,
-                filter, orderBy, UserService.ORDERINGS, 1));
+        return users.list(caller.get(), UserLists.parse(new AccountName(account), pageSize, pageToken, filter,
+                orderBy));
     }
 
     @GET
     @Path("{user}")
-    public Uni<User> get(@RestPath String account, @RestPath String user) {
-        return users.get(caller.get(), new UserName(account, user));
+    public Uni<RestResponse<User>> get(@RestPath String account, @RestPath String user) {
+        return users.get(caller.get(), new UserName(account, user)).map(Tagged::response);
     }
 
-    /** Changes the fields present in the body: {@code role}, {@code displayName}, {@code email}, {@code serviceAccount}. */
+    /**
+     * Changes the fields present in the body: {@code role}, {@code displayName}, {@code email}, {@code serviceAccount}.
+     * With {@code If-Match} only if the user's {@code ETag} is still that one (409 ABORTED otherwise).
+     */
     @PATCH
     @Path("{user}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<User> update(@RestPath String account, @RestPath String user, User body) {
-        return users.update(caller.get(), new UserName(account, user), body);
+    public Uni<RestResponse<User>> update(@RestPath String account, @RestPath String user,
+            @RestHeader("If-Match") String ifMatch, User body) {
+        return users.update(caller.get(), new UserName(account, user), body, ifMatch).map(Tagged::response);
     }
 
     /**

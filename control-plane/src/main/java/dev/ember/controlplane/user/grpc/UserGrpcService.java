@@ -13,8 +13,8 @@ import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.user.api.User;
+import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
-import dev.ember.controlplane.web.PageRequest;
 import dev.ember.proto.v1.CreateUserRequest;
 import dev.ember.proto.v1.DeleteUserRequest;
 import dev.ember.proto.v1.GetUserRequest;
@@ -36,17 +36,16 @@ public class UserGrpcService implements Users {
     @Override
     public Uni<dev.ember.proto.v1.User> getUser(GetUserRequest request) {
         return auth.call(caller -> users.get(caller, UserName.parse("name", request.getName()))
-                .map(UserGrpcService::proto));
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.User.newBuilder())));
     }
 
     @Override
     public Uni<ListUsersResponse> listUsers(ListUsersRequest request) {
         return auth.call(caller -> {
             AccountName account = AccountName.parse("parent", request.getParent());
-            return users.list(caller, account, PageRequest.parse(UserService.listScope(account),
-                    GrpcLists.pageSize(request.getPageSize()), ProtoJson.orNull(request.getPageToken()),
-                    ProtoJson.orNull(request.getFilter()), ProtoJson.orNull(request.getOrderBy()),
-                    UserService.ORDERINGS, 1))
+            return users.list(caller, UserLists.parse(account, GrpcLists.pageSize(request.getPageSize()),
+                    ProtoJson.orNull(request.getPageToken()), ProtoJson.orNull(request.getFilter()),
+                    ProtoJson.orNull(request.getOrderBy())))
                     .map(page -> ProtoJson.<ListUsersResponse>toProto(page, ListUsersResponse.newBuilder()));
         });
     }
@@ -55,13 +54,15 @@ public class UserGrpcService implements Users {
     public Uni<dev.ember.proto.v1.User> createUser(CreateUserRequest request) {
         return auth.call(caller -> users.create(caller, AccountName.parse("parent", request.getParent()),
                 ProtoJson.orNull(request.getUserId()), ProtoJson.toApi(request.getUser(), User.class))
-                .map(UserGrpcService::proto));
+                .map(UserGrpcService::created));
     }
 
     @Override
     public Uni<dev.ember.proto.v1.User> updateUser(UpdateUserRequest request) {
         return auth.call(caller -> users.update(caller, UserName.parse("user.name", request.getUser().getName()),
-                ProtoJson.toApi(request.getUser(), User.class)).map(UserGrpcService::proto));
+                ProtoJson.toApi(request.getUser(), User.class),
+                ProtoJson.etag(request.getEtag(), request.getUser().getEtag()))
+                .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.User.newBuilder())));
     }
 
     @Override
@@ -70,7 +71,8 @@ public class UserGrpcService implements Users {
                 .replaceWith(Empty.getDefaultInstance()));
     }
 
-    private static dev.ember.proto.v1.User proto(User user) {
-        return ProtoJson.toProto(user, dev.ember.proto.v1.User.newBuilder());
+    /** A new user, with its first entity tag. */
+    private static dev.ember.proto.v1.User created(User user) {
+        return ProtoJson.created(user, dev.ember.proto.v1.User.newBuilder());
     }
 }

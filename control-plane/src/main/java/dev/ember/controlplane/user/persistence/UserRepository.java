@@ -6,10 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.UserName;
+import dev.ember.controlplane.web.list.KeysetQuery;
+import dev.ember.controlplane.web.list.ListRequest;
 
 @ApplicationScoped
 public class UserRepository implements PanacheRepositoryBase<UserEntity, UserEntity.Key> {
@@ -23,22 +24,18 @@ public class UserRepository implements PanacheRepositoryBase<UserEntity, UserEnt
         return findById(new UserEntity.Key(name.account(), name.user()), LockModeType.PESSIMISTIC_WRITE);
     }
 
-    public Uni<Long> countIn(String accountId) {
-        return count("accountId", accountId);
+    public Uni<Long> count(ListRequest request) {
+        KeysetQuery q = KeysetQuery.of(request, null);
+        return count(q.where(), q.whereParams());
     }
 
     public Uni<Long> countAdmins(String accountId, String adminRole) {
         return count("accountId = ?1 and role = ?2", accountId, adminRole);
     }
 
-    /** Up to {@code limit} users of the account by ID, after {@code after} (from the first when null). */
-    public Uni<List<UserEntity>> page(String accountId, String after, int limit) {
-        Parameters params = Parameters.with("account", accountId);
-        String hql = "from UserEntity where accountId = :account";
-        if (after != null) {
-            hql += " and userId > :after";
-            params.and("after", after);
-        }
-        return find(hql + " order by userId", params).page(0, limit).list();
+    /** Up to {@code limit} users the request matches, in its order, after its cursor: a keyset page. */
+    public Uni<List<UserEntity>> page(ListRequest request, int limit) {
+        KeysetQuery q = KeysetQuery.of(request, null);
+        return find(q.page(), q.pageParams()).page(0, limit).list();
     }
 }

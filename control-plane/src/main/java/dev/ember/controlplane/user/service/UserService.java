@@ -36,8 +36,10 @@ import dev.ember.controlplane.user.api.ListUsersResponse;
 import dev.ember.controlplane.user.api.User;
 import dev.ember.controlplane.user.persistence.UserEntity;
 import dev.ember.controlplane.user.persistence.UserRepository;
-import dev.ember.controlplane.web.PageRequest;
+import dev.ember.controlplane.web.Etags;
+import dev.ember.controlplane.web.Tagged;
 import dev.ember.controlplane.web.Values;
+import dev.ember.controlplane.web.list.ListRequest;
 
 /**
  * An account's users: who may manage them, their roles, and deletion, which revokes every key of the user in the
@@ -48,7 +50,6 @@ public class UserService {
 
     public static final Set<String> ROLES = Set.of(Caller.ADMIN, Caller.USER, Caller.INFERENCE_USER);
     public static final String READY = "READY";
-    public static final Set<String> ORDERINGS = Set.of("name");
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
     @Inject
@@ -66,10 +67,6 @@ public class UserService {
     @Inject
     Clock clock;
 
-    public static String listScope(AccountName account) {
-        return account + "/users";
-    }
-
     @WithTransaction
     public Uni<User> create(Caller caller, AccountName account, String userId, User body) {
         caller.requireAdmin(account.account());
@@ -81,6 +78,7 @@ public class UserService {
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> {
                     UserEntity e = new UserEntity();
+                    e.revision = 1;
                     Instant now = now();
                     e.accountId = name.account();
                     e.userId = name.user();
@@ -98,41 +96,41 @@ public class UserService {
     }
 
     @WithSession
-    public Uni<User> get(Caller caller, UserName name) {
+    public Uni<Tagged<User>> get(Caller caller, UserName name) {
         caller.requireAccess(name.account());
-        return users.findByName(name).onItem().ifNull().failWith(() -> notFound(name)).map(UserService::toApi);
+        return users.findByName(name).onItem().ifNull().failWith(() -> notFound(name)).map(UserService::tagged);
     }
 
-    /** One page of the account's users by ID; {@code totalSize} counts them all. */
+    /** One page of the account's users; {@code totalSize} counts those the filter matches. */
     @WithSession
-    public Uni<ListUsersResponse> list(Caller caller, AccountName account, PageRequest page) {
-        caller.requireAccess(account.account());
-        String after = page.after() == null ? null : page.after().get(0);
-        return accounts.findById(account.account())
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> users.countIn(account.account()))
-                .chain(total -> users.page(account.account(), after, page.pageSize() + 1).map(rows -> {
-                    boolean more = rows.size() > page.pageSize();
-                    List<UserEntity> shown = more ? rows.subList(0, page.pageSize()) : rows;
+    public Uni<ListUsersResponse> list(Caller caller, ListRequest request) {
+        caller.requireAccess(request.account());
+        return accounts.findById(request.account())
+                .onItem().ifNull().failWith(() -> new NotFoundException("account 'accounts/" + request.account()
+                        + "' does not exist"))
+                .chain(() -> users.count(request))
+                .chain(total -> users.page(request, request.pageSize() + 1).map(rows -> {
+                    boolean more = rows.size() > request.pageSize();
+                    List<UserEntity> shown = more ? rows.subList(0, request.pageSize()) : rows;
                     return new ListUsersResponse(shown.stream().map(UserService::toApi).toList(),
-                            more
-                                    ? PageRequest.nextPageToken(listScope(account), shown.get(shown.size() - 1).userId)
-                                    : null,
+                            more ? UserLists.nextPageToken(request, shown.get(shown.size() - 1)) : null,
                             Math.toIntExact(total));
                 }));
     }
 
     /**
      * Changes the fields present in the body. A new role takes effect on the user's next request with any of its
-     * keys (the control plane reads the role at every request). The last admin cannot be demoted.
+     * keys (the control plane reads the role at every request). The last admin cannot be demoted. With {@code ifMatch},
+     * only if the user is still at that entity tag.
      */
     @WithTransaction
-    public Uni<User> update(Caller caller, UserName name, User body) {
+    public Uni<Tagged<User>> update(Caller caller, UserName name, User body, String ifMatch) {
         caller.requireAdmin(name.account());
         validateUpdate(body);
         return accounts.findByIdForUpdate(name.account())
                 .chain(() -> users.findByNameForUpdate(name))
                 .onItem().ifNull().failWith(() -> notFound(name))
+                .invoke(user -> Etags.require(ifMatch, user.revision, "user '" + name + "'"))
                 .call(user -> body.role() != null && !Caller.ADMIN.equals(body.role())
                         ? keepAnAdmin(user, "demote")
                         : Uni.createFrom().voidItem())
@@ -150,7 +148,8 @@ public class UserService {
                         user.serviceAccount = body.serviceAccount();
                     }
                     user.updateTime = now();
-                    return toApi(user);
+                    user.revision++;
+                    return tagged(user);
                 });
     }
 
@@ -268,6 +267,10 @@ public class UserService {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static Tagged<User> tagged(UserEntity e) {
+        return new Tagged<>(toApi(e), Etags.of(e.revision));
     }
 
     public static User toApi(UserEntity e) {

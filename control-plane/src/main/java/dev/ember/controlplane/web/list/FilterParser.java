@@ -91,12 +91,23 @@ final class FilterParser {
         }
         pos++;
         skipSpaces();
-        String value = quoted(name);
+        String value = field.isBoolean() ? bool(name) : quoted(name);
         if (field.values() != null && !field.values().contains(value)) {
             throw bad("unknown " + field.apiName() + " \"" + value + "\"; one of "
                     + field.values().stream().sorted().toList());
         }
         return new Condition(field, value);
+    }
+
+    /** A bare {@code true} or {@code false}. */
+    private String bool(String name) {
+        for (String b : List.of("true", "false")) {
+            if (text.startsWith(b, pos)) {
+                pos += b.length();
+                return b;
+            }
+        }
+        throw bad("'" + name + "' is compared with true or false, at position " + (pos + 1));
     }
 
     /** A double-quoted string; a backslash makes the next character literal, so values may contain quotes. */

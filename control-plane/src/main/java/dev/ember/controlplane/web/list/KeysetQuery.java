@@ -10,10 +10,25 @@ public record KeysetQuery(String where, Parameters whereParams, String page, Par
 
     /** The query for {@code request}; {@code extraWhere} (may be null) adds a fixed condition of the resource. */
     public static KeysetQuery of(ListRequest request, String extraWhere) {
+        return of(request, extraWhere, new Parameters());
+    }
+
+    /** With {@code extraWhere}'s named parameters (such as the user whose keys are listed). */
+    public static KeysetQuery of(ListRequest request, String extraWhere, Parameters extraParams) {
         ListSpec spec = request.spec();
         Parameters params = new Parameters();
-        StringBuilder where = new StringBuilder(spec.accountAttribute()).append(" = :account");
-        params.and("account", request.account());
+        extraParams.map().forEach(params::and);
+        StringBuilder where = new StringBuilder();
+        if (spec.accountAttribute() != null) {
+            where.append(spec.accountAttribute()).append(" = :account");
+            params.and("account", request.account());
+        } else {
+            where.append("1 = 1");
+        }
+        if (spec.softDelete() != null && !request.showDeleted()) {
+            where.append(" and ").append(spec.softDelete().attribute()).append(" <> :deleted");
+            params.and("deleted", spec.softDelete().value());
+        }
         if (extraWhere != null) {
             where.append(" and (").append(extraWhere).append(')');
         }
