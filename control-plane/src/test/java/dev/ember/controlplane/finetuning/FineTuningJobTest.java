@@ -97,7 +97,7 @@ class FineTuningJobTest {
         assertThat(created.loraRank()).isEqualTo(16);
 
         // It loads onto a deployment of its base model like any LoRA addon.
-        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\"}")
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/acme/deployments?deploymentId=tuned-serving").then().statusCode(200);
         asAdmin().body("{\"model\": \"accounts/acme/models/tuned-lora\", "
                 + "\"deployment\": \"accounts/acme/deployments/tuned-serving\"}")

@@ -106,7 +106,8 @@ class PlatformIT {
         String deploymentName = "accounts/" + account + "/deployments/" + DEPLOYMENT_ID;
 
         Response created = post(platform.controlPlaneUrl() + "/v1/accounts/" + account
-                + "/deployments?deploymentId=" + DEPLOYMENT_ID, "{\"baseModel\":\"" + BASE_MODEL + "\"}",
+                + "/deployments?deploymentId=" + DEPLOYMENT_ID,
+                "{\"baseModel\":\"" + BASE_MODEL + "\", \"enableAddons\": true}",
                 platform.apiKey());
         assertThat(created.status()).as(created.describe()).isEqualTo(200);
         assertThat(created.body().path("name").asText()).as(created.describe()).isEqualTo(deploymentName);
