@@ -182,6 +182,10 @@ public class Reconciler {
      * {@code full}, {@code incremental}, or {@code skipped} when another writer held the lock or a tick was running.
      */
     Uni<String> tick() {
+        return Uni.createFrom().deferred(this::tickNow);
+    }
+
+    private Uni<String> tickNow() {
         if (!ticking.compareAndSet(false, true)) {
             return Uni.createFrom().item("skipped");
         }
@@ -225,6 +229,11 @@ public class Reconciler {
                     metrics.tickEnded(sample, failure != null
                             ? "failed"
                             : "skipped".equals(outcome) ? outcome : "applied");
+                    ticking.set(false);
+                })
+                .onCancellation().invoke(() -> {
+                    // Cut short (e.g. at shutdown): whether it committed is unknown, so the copy goes.
+                    fleet = null;
                     ticking.set(false);
                 });
     }
