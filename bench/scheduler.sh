@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The scheduler's hot paths on synthetic fleets, no database (see SchedulerBench):
+# The scheduler's hot paths on synthetic fleets, the first two without a database (see SchedulerBench):
 #   placement decisions per second over NODES nodes (goal >= 10,000/s at 5,000 nodes),
-#   the reconciler's in-memory tick for DEPLOYMENTS deployments (goal <= 100 ms at 10,000).
-#   and the same tick with its database reads and commit (TickWithDatabaseBench, embedded PostgreSQL).
+#   the reconciler's in-memory tick for DEPLOYMENTS deployments (goal <= 100 ms at 10,000),
+#   and the same tick with its database reads and commit (TickWithDatabaseBench, embedded PostgreSQL): the steady
+#   state (fleet in memory, 2% of the deployments with a new load report per tick; goal <= 100 ms at 10,000) and the
+#   periodic full resync (every row loaded again).
 # Usage: bench/scheduler.sh [NODES] [DEPLOYMENTS] [ROUNDS]   (defaults 5000 10000 20; NO_DB=1 skips the last)
 set -euo pipefail
 

@@ -13,6 +13,13 @@ public interface SchedulerConfig {
     @WithDefault("PT0.5S")
     Duration reconcileInterval();
 
+    /**
+     * How often, on the clock, a tick loads the whole fleet from the database instead of only the rows changed since
+     * the last tick: the level-based safety net for writes the change numbers do not cover.
+     */
+    @WithDefault("PT5M")
+    Duration fullResyncInterval();
+
     /** GPUs per node. */
     @WithDefault("8")
     int gpusPerNode();

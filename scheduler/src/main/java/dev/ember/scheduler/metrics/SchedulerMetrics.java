@@ -3,13 +3,17 @@ package dev.ember.scheduler.metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -47,18 +51,14 @@ public class SchedulerMetrics {
     @Inject
     MeterRegistry registry;
 
-    private MultiGauge replicas;
-    private MultiGauge desired;
+    /** The gauges of each deployment shown, by name. */
+    private final Map<String, DeploymentGauges> byDeployment = new HashMap<>();
     private MultiGauge gpusTotal;
     private MultiGauge gpusUsed;
     private MultiGauge gpusFree;
 
     @PostConstruct
     void register() {
-        replicas = MultiGauge.builder(REPLICAS)
-                .description("Replicas of a deployment in each lifecycle state").register(registry);
-        desired = MultiGauge.builder(DESIRED_REPLICAS)
-                .description("Replicas the autoscaler wants for a deployment").register(registry);
         gpusTotal = MultiGauge.builder(GPUS_TOTAL).description("GPUs in a pool").register(registry);
         gpusUsed = MultiGauge.builder(GPUS_USED).description("GPUs of a pool held by replicas").register(registry);
         gpusFree = MultiGauge.builder(GPUS_FREE).description("GPUs of a pool free for new replicas")
@@ -67,32 +67,36 @@ public class SchedulerMetrics {
 
     /**
      * Records what a tick decided. Every deployment that is not deleted has a row for each state (zeros included,
-     * so sums and alerts see it); a deleted one keeps rows only while replicas drain.
+     * so sums and alerts see it); a deleted one keeps rows only while replicas drain. A deployment's gauges are
+     * registered once and read the counts this method updates, so a tick over thousands of deployments only registers
+     * or removes the gauges of deployments that came or went.
      */
     public void observe(List<DeploymentEntity> deployments, List<ReplicaEntity> replicasOfTick,
             List<Placer.Capacity> capacity) {
-        Map<String, Map<ReplicaState, Integer>> counts = new HashMap<>();
+        Map<String, int[]> counts = new HashMap<>();
         for (ReplicaEntity r : replicasOfTick) {
-            ReplicaState state = ReplicaState.valueOf(r.state);
-            if (COUNTED.contains(state)) {
-                counts.computeIfAbsent(r.deploymentName, d -> new HashMap<>()).merge(state, 1, Integer::sum);
+            int state = COUNTED.indexOf(ReplicaState.valueOf(r.state));
+            if (state >= 0) {
+                counts.computeIfAbsent(r.deploymentName, d -> new int[COUNTED.size()])[state]++;
             }
         }
-        List<MultiGauge.Row<?>> replicaRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> desiredRows = new ArrayList<>();
+        Set<String> shown = new HashSet<>();
         for (DeploymentEntity d : deployments) {
-            Map<ReplicaState, Integer> ofDeployment = counts.getOrDefault(d.name, Map.of());
-            if (d.deleted && ofDeployment.isEmpty()) {
+            int[] ofDeployment = counts.get(d.name);
+            if (d.deleted && ofDeployment == null) {
                 continue;
             }
-            for (ReplicaState state : COUNTED) {
-                replicaRows.add(MultiGauge.Row.of(Tags.of("deployment", d.name, "state", state.name()),
-                        ofDeployment.getOrDefault(state, 0)));
-            }
-            desiredRows.add(MultiGauge.Row.of(Tags.of("deployment", d.name), d.desiredReplicas));
+            shown.add(d.name);
+            DeploymentGauges gauges = byDeployment.computeIfAbsent(d.name, DeploymentGauges::new);
+            gauges.set(ofDeployment, d.desiredReplicas);
         }
-        replicas.register(replicaRows, true);
-        desired.register(desiredRows, true);
+        byDeployment.values().removeIf(gauges -> {
+            if (shown.contains(gauges.deployment)) {
+                return false;
+            }
+            gauges.meters.forEach(registry::remove);
+            return true;
+        });
 
         List<MultiGauge.Row<?>> total = new ArrayList<>();
         List<MultiGauge.Row<?>> used = new ArrayList<>();
@@ -118,6 +122,36 @@ public class SchedulerMetrics {
                 .tag("outcome", outcome)
                 .serviceLevelObjectives(TICK_BUCKETS)
                 .register(registry));
+    }
+
+    /** One deployment's replica counts by state and desired replicas, and the gauges that read them. */
+    private final class DeploymentGauges {
+
+        final String deployment;
+        final List<Meter> meters = new ArrayList<>();
+        private final int[] counts = new int[COUNTED.size()];
+        private volatile int desired;
+
+        DeploymentGauges(String deployment) {
+            this.deployment = deployment;
+            for (int i = 0; i < COUNTED.size(); i++) {
+                int state = i;
+                meters.add(Gauge.builder(REPLICAS, this, g -> g.counts[state])
+                        .description("Replicas of a deployment in each lifecycle state")
+                        .tags("deployment", deployment, "state", COUNTED.get(i).name())
+                        .strongReference(true).register(registry));
+            }
+            meters.add(Gauge.builder(DESIRED_REPLICAS, this, g -> g.desired)
+                    .description("Replicas the autoscaler wants for a deployment")
+                    .tags("deployment", deployment).strongReference(true).register(registry));
+        }
+
+        void set(int[] ofDeployment, int desiredReplicas) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = ofDeployment == null ? 0 : ofDeployment[i];
+            }
+            desired = desiredReplicas;
+        }
     }
 
     public Timer.Sample tickStarted() {

@@ -118,6 +118,13 @@ public class DeploymentEntity {
     @Column(name = "create_time")
     public Instant createTime;
 
+    /**
+     * The number the database gave this row's last insert or update (V7); read only here. The reconciler reads again
+     * the rows changed since its last tick.
+     */
+    @Column(name = "change_seq", insertable = false, updatable = false)
+    public long changeSeq;
+
     @Column(name = "update_time")
     public Instant updateTime;
 }

@@ -37,6 +37,13 @@ public class DeploymentLoadEntity {
     @Column(name = "reported_at")
     public Instant reportedAt;
 
+    /**
+     * The number the database gave this row's last insert or update (V7); read only here. The reconciler reads again
+     * the rows changed since its last tick.
+     */
+    @Column(name = "change_seq", insertable = false, updatable = false)
+    public long changeSeq;
+
     public static class Key implements Serializable {
 
         public String deployment;

@@ -31,6 +31,13 @@ public class QuotaEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /**
+     * The number the database gave this row's last insert or update (V7); read only here. The reconciler reads again
+     * the rows changed since its last tick.
+     */
+    @Column(name = "change_seq", insertable = false, updatable = false)
+    public long changeSeq;
+
     public static class Key implements Serializable {
 
         public String account;

@@ -24,14 +24,32 @@ public final class SchedulerRepositories {
 
     @ApplicationScoped
     public static class Deployments implements PanacheRepositoryBase<DeploymentEntity, String> {
+
+        /** Every deployment, by name (the order the reconciler decides them in). */
+        public Uni<List<DeploymentEntity>> listByName() {
+            return list("order by name");
+        }
+
+        /** The deployments inserted or updated after change number {@code seen}. */
+        public Uni<List<DeploymentEntity>> changedSince(long seen) {
+            return list("changeSeq > ?1", seen);
+        }
     }
 
     @ApplicationScoped
     public static class Quotas implements PanacheRepositoryBase<QuotaEntity, QuotaEntity.Key> {
+
+        public Uni<List<QuotaEntity>> changedSince(long seen) {
+            return list("changeSeq > ?1", seen);
+        }
     }
 
     @ApplicationScoped
     public static class Loads implements PanacheRepositoryBase<DeploymentLoadEntity, DeploymentLoadEntity.Key> {
+
+        public Uni<List<DeploymentLoadEntity>> changedSince(long seen) {
+            return list("changeSeq > ?1", seen);
+        }
     }
 
     @ApplicationScoped

@@ -22,7 +22,9 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.hardware.AcceleratorType;
 import dev.ember.common.hardware.Region;
 import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.persistence.FleetTables;
 import dev.ember.scheduler.persistence.NodeEntity;
+import dev.ember.scheduler.persistence.SchedulerLock;
 import dev.ember.scheduler.persistence.SchedulerRepositories;
 
 /**
@@ -40,27 +42,35 @@ public class Inventory {
     @Inject
     SchedulerRepositories.Nodes nodes;
 
+    @Inject
+    SchedulerLock lock;
+
+    @Inject
+    FleetTables tables;
+
     void onStart(@Observes StartupEvent ignored) throws Throwable {
         List<NodeEntity> configured = configuredNodes(config);
         Set<String> ids = configured.stream().map(n -> n.nodeId).collect(Collectors.toSet());
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Multi.createFrom()
-                .iterable(configured)
-                .onItem().transformToUniAndConcatenate(n -> nodes.findById(n.nodeId)
-                        .chain(existing -> {
-                            if (existing == null) {
-                                return nodes.persist(n).replaceWithVoid();
-                            }
-                            existing.gpus = n.gpus;
-                            existing.retired = false;
-                            return Uni.createFrom().voidItem();
-                        }))
-                .collect().last()
-                // Nodes no longer configured take no new replicas; replicas already there run until they end.
-                .chain(() -> nodes.listAll())
-                .invoke(all -> all.stream().filter(n -> !ids.contains(n.nodeId) && !n.retired).forEach(n -> {
-                    n.retired = true;
-                    LOG.infof("Node %s is no longer in the inventory: retired", n.nodeId);
-                }))));
+        // Under the scheduler lock, and a reconciler holding the fleet in memory loads it again with these nodes.
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> lock.acquire()
+                .chain(tables::invalidate)
+                .chain(() -> Multi.createFrom().iterable(configured)
+                        .onItem().transformToUniAndConcatenate(n -> nodes.findById(n.nodeId)
+                                .chain(existing -> {
+                                    if (existing == null) {
+                                        return nodes.persist(n).replaceWithVoid();
+                                    }
+                                    existing.gpus = n.gpus;
+                                    existing.retired = false;
+                                    return Uni.createFrom().voidItem();
+                                }))
+                        .collect().last()
+                        // Nodes no longer configured take no new replicas; replicas already there run until they end.
+                        .chain(() -> nodes.listAll())
+                        .invoke(all -> all.stream().filter(n -> !ids.contains(n.nodeId) && !n.retired).forEach(n -> {
+                            n.retired = true;
+                            LOG.infof("Node %s is no longer in the inventory: retired", n.nodeId);
+                        })))));
         LOG.infof("GPU inventory: %d nodes", configured.size());
     }
 

@@ -3,18 +3,23 @@ package dev.ember.scheduler.reconcile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -49,6 +54,7 @@ import dev.ember.scheduler.jobs.JobRunner;
 import dev.ember.scheduler.metrics.SchedulerMetrics;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
+import dev.ember.scheduler.persistence.FleetTables;
 import dev.ember.scheduler.persistence.NodeEntity;
 import dev.ember.scheduler.persistence.QuotaEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
@@ -62,6 +68,10 @@ import dev.ember.scheduler.placement.Placer;
  * with the replicas that exist, creates or places what is missing, advances replicas whose step is due on the clock,
  * and publishes what changed. One transaction per tick, so a crash at any point leaves either the whole tick or
  * none of it: a restarted scheduler ends with exactly the desired replicas.
+ *
+ * <p>The fleet is kept in memory between ticks (ADR 14): a tick reads only the rows handlers changed since the last
+ * one and writes only the rows it changed; the whole fleet is loaded at start, after a failed tick, when another
+ * writer ticked, and every {@code scheduler.full-resync-interval}.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -94,6 +104,9 @@ public class Reconciler {
     JobRepository jobs;
 
     @Inject
+    FleetTables tables;
+
+    @Inject
     Outbox outbox;
 
     /** The GPU quota of pools an account set none for, the same figure the control plane shows. */
@@ -113,11 +126,20 @@ public class Reconciler {
     };
 
     private Autoscaler autoscaler;
+    /** Parsed policy JSON by its text; cleared when it holds more than {@link #PARSED_POLICIES} entries. */
+    private final Map<String, Map<String, Double>> parsedTargets = new HashMap<>();
+    private final Map<String, Map<String, ScalingSchedule>> parsedSchedules = new HashMap<>();
+    private static final int PARSED_POLICIES = 10_000;
     /** The capacity last published and when; a restart publishes it again once. */
     private String lastCapacity = "";
     private Instant lastCapacityAt = Instant.EPOCH;
     private SingleFlight loop;
     private long timer = -1;
+    /** The fleet as the last committed tick left it; null: the next tick loads it in full. */
+    private volatile Fleet fleet;
+    private volatile boolean resyncRequested;
+    /** One tick at a time in this instance: the copy of the fleet has one writer. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
 
     void start(@Observes StartupEvent ignored) {
         init();
@@ -146,22 +168,100 @@ public class Reconciler {
 
     /** One reconciliation of every deployment, in one transaction. */
     public Uni<Void> reconcile() {
-        Timer.Sample tick = metrics.tickStarted();
+        return tick().replaceWithVoid();
+    }
+
+    /** Makes the next tick load the whole fleet again, as the periodic full resync does. */
+    void resyncOnNextTick() {
+        resyncRequested = true;
+    }
+
+    /** The copy of the fleet the last committed tick left; null when the next tick loads it in full. */
+    Fleet fleet() {
+        return fleet;
+    }
+
+    /**
+     * One tick: under the scheduler lock, brings the in-memory fleet up to date (in full at start, after a failure,
+     * when another writer ticked, and every {@code full-resync-interval}; otherwise only the rows changed since the
+     * last tick), decides every deployment in memory, and writes the rows that changed and their events. Returns
+     * {@code full}, {@code incremental}, or {@code skipped} when another writer held the lock or a tick was running.
+     */
+    Uni<String> tick() {
+        return Uni.createFrom().deferred(this::tickNow);
+    }
+
+    private Uni<String> tickNow() {
+        if (!ticking.compareAndSet(false, true)) {
+            return Uni.createFrom().item("skipped");
+        }
+        Timer.Sample sample = metrics.tickStarted();
+        // The database keeps microseconds: a tick's times are exactly what it writes, so the copy equals the rows.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Fleet[] ticked = new Fleet[1];
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
                         ? Uni.createFrom().item("skipped")
-                        : deployments.listAll().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
-                                .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
-                                        .chain(qs -> jobs.holdings()
-                                                .chain(js -> apply(ds, placer(ns, rs, qs, js), rs, ls)))))))
-                                .replaceWith("applied")))
-                .onItemOrFailure().invoke((outcome, failure) -> metrics.tickEnded(tick,
-                        failure == null ? outcome : "failed"))
-                .replaceWithVoid();
+                        : tables.ticks().chain(ticks -> {
+                            Fleet current = fleet;
+                            boolean full = current == null || current.ticks != ticks || resyncRequested
+                                    || !now.isBefore(current.loadedAt.plus(config.fullResyncInterval()));
+                            if (full) {
+                                // Nothing of the old copy may outlive a failure of this tick.
+                                fleet = null;
+                                resyncRequested = false;
+                            }
+                            return (full ? loadAll(ticks, now) : loadChanges(current))
+                                    .call(() -> Panache.getSession().invoke(Mutiny.Session::clear))
+                                    .chain(f -> jobs.holdings().chain(js -> {
+                                        ticked[0] = f;
+                                        return apply(f, js, now);
+                                    }))
+                                    .chain(() -> tables.advance(ticks))
+                                    .invoke(seen -> {
+                                        ticked[0].ticks = ticks + 1;
+                                        ticked[0].seen = seen;
+                                    })
+                                    .replaceWith(full ? "full" : "incremental");
+                        })))
+                .onItemOrFailure().invoke((outcome, failure) -> {
+                    if (failure != null) {
+                        fleet = null;
+                        LOG.warnf("Reconcile tick failed (%s); the next tick loads the whole fleet again",
+                                failure.toString());
+                    } else if (!"skipped".equals(outcome)) {
+                        fleet = ticked[0];
+                    }
+                    metrics.tickEnded(sample, failure != null
+                            ? "failed"
+                            : "skipped".equals(outcome) ? outcome : "applied");
+                    ticking.set(false);
+                })
+                .onCancellation().invoke(() -> {
+                    // Cut short (e.g. at shutdown): whether it committed is unknown, so the copy goes.
+                    fleet = null;
+                    ticking.set(false);
+                });
     }
 
-    /** Replicas share the nodes with running jobs ({@code js}: the GPUs they hold). */
-    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, List<QuotaEntity> qs,
+    /** Every deployment, live replica, active node, load report and quota. */
+    private Uni<Fleet> loadAll(long ticks, Instant now) {
+        return deployments.listByName().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
+                .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
+                        .map(qs -> Fleet.loaded(ds, ns, rs, ls, qs, ticks, now))))));
+    }
+
+    /** The deployments, load reports and quotas that handlers inserted or updated since the last tick. */
+    private Uni<Fleet> loadChanges(Fleet current) {
+        return deployments.changedSince(current.seen).chain(ds -> loads.changedSince(current.seen)
+                .chain(ls -> quotas.changedSince(current.seen).map(qs -> {
+                    current.changed(ds, ls, qs);
+                    return current;
+                })));
+    }
+
+    /** Replicas share the nodes with running jobs ({@code js}: the GPUs they hold, read afresh every tick). */
+    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, Collection<QuotaEntity> qs,
             List<Placer.Holding> js) {
         Map<String, Long> limits = new HashMap<>();
         for (QuotaEntity q : qs) {
@@ -176,15 +276,60 @@ public class Reconciler {
     record Plan(List<ReplicaEntity> created, List<Uni<Void>> writes) {
     }
 
-    private Uni<Void> apply(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live,
-            List<DeploymentLoadEntity> reports) {
-        Plan plan = plan(ds, placer, live, reports, clock.instant());
+    /** The columns of a deployment a tick may change, to find the rows to write. */
+    private record DeploymentMark(int desired, Instant aboveSince, Instant belowSince, String scalingReason,
+            Instant manualZeroAt, Instant deletionRequestedAt, String pinnedRegion, String lastStatus,
+            long statusSequence, Instant updateTime) {
+
+        static DeploymentMark of(DeploymentEntity d) {
+            return new DeploymentMark(d.desiredReplicas, d.aboveSince, d.belowSince, d.scalingReason, d.manualZeroAt,
+                    d.deletionRequestedAt, d.pinnedRegion, d.lastStatus, d.statusSequence, d.updateTime);
+        }
+    }
+
+    /** The columns of a replica a tick may change. */
+    private record ReplicaMark(String state, String nodeId, String region, long generation, long sequence,
+            Instant nextTransitionAt, String message, Instant updateTime) {
+
+        static ReplicaMark of(ReplicaEntity r) {
+            return new ReplicaMark(r.state, r.nodeId, r.region, r.generation, r.sequence, r.nextTransitionAt,
+                    r.message, r.updateTime);
+        }
+    }
+
+    /** Decides the tick on the in-memory fleet, then writes the deployments and replicas it changed and the events. */
+    private Uni<Void> apply(Fleet fleet, List<Placer.Holding> jobHoldings, Instant now) {
+        List<DeploymentEntity> ds = fleet.deploymentList();
+        List<ReplicaEntity> live = fleet.liveList();
+        DeploymentMark[] deploymentsBefore = new DeploymentMark[ds.size()];
+        for (int i = 0; i < ds.size(); i++) {
+            deploymentsBefore[i] = DeploymentMark.of(ds.get(i));
+        }
+        ReplicaMark[] replicasBefore = new ReplicaMark[live.size()];
+        for (int i = 0; i < live.size(); i++) {
+            replicasBefore[i] = ReplicaMark.of(live.get(i));
+        }
+        Placer placer = placer(fleet.nodes, live, fleet.quotas.values(), jobHoldings);
+        Plan plan = plan(ds, placer, live, new ArrayList<>(fleet.loads.values()), now);
+
+        List<DeploymentEntity> changedDeployments = new ArrayList<>();
+        for (int i = 0; i < ds.size(); i++) {
+            if (!deploymentsBefore[i].equals(DeploymentMark.of(ds.get(i)))) {
+                changedDeployments.add(ds.get(i));
+            }
+        }
+        List<ReplicaEntity> changedReplicas = new ArrayList<>(plan.created());
+        for (int i = 0; i < live.size(); i++) {
+            if (!replicasBefore[i].equals(ReplicaMark.of(live.get(i)))) {
+                changedReplicas.add(live.get(i));
+            }
+        }
         List<ReplicaEntity> all = new ArrayList<>(live);
         all.addAll(plan.created());
         metrics.observe(ds, all, placer.capacity());
-        return Multi.createFrom().iterable(plan.created())
-                .onItem().transformToUniAndConcatenate(r -> replicas.persist(r).replaceWithVoid())
-                .collect().last()
+        fleet.replicasChanged(plan.created());
+        return tables.updateDeployments(changedDeployments)
+                .chain(() -> tables.upsertReplicas(changedReplicas))
                 .chain(() -> Multi.createFrom().iterable(plan.writes()).onItem().transformToUniAndConcatenate(w -> w)
                         .collect().last())
                 .replaceWithVoid();
@@ -331,10 +476,17 @@ public class Reconciler {
     }
 
     private Autoscaler.Policy policy(DeploymentEntity d) {
-        Map<String, Double> targets = EventCodec.fromJson(d.loadTargets, LOAD_TARGETS);
+        // Most deployments share a few policies: each distinct JSON is parsed once, not on every tick.
+        if (parsedTargets.size() + parsedSchedules.size() > PARSED_POLICIES) {
+            parsedTargets.clear();
+            parsedSchedules.clear();
+        }
+        Map<String, Double> targets = parsedTargets.computeIfAbsent(d.loadTargets,
+                json -> Collections.unmodifiableMap(EventCodec.fromJson(json, LOAD_TARGETS)));
+        Map<String, ScalingSchedule> schedules = parsedSchedules.computeIfAbsent(d.scalingSchedules,
+                json -> Collections.unmodifiableMap(ScalingSchedule.fromJson(json)));
         return new Autoscaler.Policy(d.minReplicas, d.maxReplicas, Duration.ofMillis(d.scaleUpWindowMs),
-                Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets,
-                ScalingSchedule.fromJson(d.scalingSchedules));
+                Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets, schedules);
     }
 
     /** Sum of every data plane's newest report, for reports still fresh. */

@@ -213,6 +213,11 @@ public final class SchedulerBench {
             }
 
             @Override
+            public Duration fullResyncInterval() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
             public int gpusPerNode() {
                 return 8;
             }

@@ -1,6 +1,7 @@
 package dev.ember.scheduler.reconcile;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 
+import dev.ember.scheduler.TestClock;
 import dev.ember.testsupport.EmberInfraResource;
 
 /**
  * The whole reconciler tick, database included, for 10,000 deployments and 15,000 replicas on 5,000 nodes: the reads,
- * the in-memory decisions and the commit. Not part of the build (its name ends in Bench); bench/scheduler.sh runs it
- * after the in-memory benchmark. It starts a real PostgreSQL and Kafka like every scheduler test.
+ * the in-memory decisions and the commit, in the steady state (the fleet in memory, 2% of the deployments with a new
+ * load report before each tick, the clock moving one reconcile interval) and as the periodic full resync (every row
+ * loaded again). Not part of the build (its name ends in Bench); bench/scheduler.sh runs it after the in-memory
+ * benchmark. It starts a real PostgreSQL and Kafka like every scheduler test.
  */
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
@@ -29,7 +34,13 @@ import dev.ember.testsupport.EmberInfraResource;
 class TickWithDatabaseBench {
 
     static final int DEPLOYMENTS = Integer.getInteger("bench.deployments", 10_000);
-    static final int TICKS = Integer.getInteger("bench.ticks", 15);
+    /** Steady-state ticks measured, after WARM_UP. */
+    static final int TICKS = Integer.getInteger("bench.ticks", 100);
+    static final int WARM_UP = 10;
+    /** Full-resync ticks measured. */
+    static final int FULL_TICKS = Integer.getInteger("bench.full-ticks", 5);
+    /** Deployments with a new load report before each steady-state tick: 2% of the fleet by default. */
+    static final int TOUCHED = Integer.getInteger("bench.touched", DEPLOYMENTS / 50);
 
     /** 5,000 H100 nodes over the six regions, and no timer ticks: the benchmark runs each tick itself. */
     public static class LargeFleet implements QuarkusTestProfile {
@@ -50,10 +61,11 @@ class TickWithDatabaseBench {
     @Inject
     Reconciler reconciler;
 
-    /** A measurement, not a test: it prints the figures and fails only if a tick does. */
+    /** A measurement, not a test: it prints the figures and fails only if a tick does (or is not the kind expected). */
     @Test
     void tickTime() throws Throwable {
         // Every deployment has one or two READY replicas of one GPU, spread over the nodes of its pinned region.
+        String now = "'" + TestClock.CLOCK.instant() + "'";
         String regions = "(array['US_IOWA_1','US_VIRGINIA_1','US_TEXAS_1','EU_FRANKFURT_1','EU_ICELAND_1',"
                 + "'AP_TOKYO_1'])";
         List<String> setup = List.of(
@@ -62,40 +74,90 @@ class TickWithDatabaseBench {
                         + "last_request_time, create_time, update_time, replica_generation, precision) "
                         + "select 'accounts/a' || (i % 100) || '/deployments/d-' || i, 'uid-' || i, 1, "
                         + "'accounts/fireworks/models/llama-v3p1-8b-instruct', 8030000000, 'NVIDIA_H100_80GB', 1, "
-                        + "'GLOBAL', " + regions + "[1 + i % 6], 1 + (i % 2), 1, 4, now(), now(), now(), 1, 'FP8' "
+                        + "'GLOBAL', " + regions + "[1 + i % 6], 1 + (i % 2), 1, 4, " + now + ", " + now + ", " + now
+                        + ", 1, 'FP8' "
                         + "from generate_series(1, " + DEPLOYMENTS + ") i",
                 "insert into scheduler.replica (name, deployment_name, deployment_uid, state, node_id, region, accelerator_type, "
                         + "gpus, sequence, message, create_time, update_time, generation) "
                         + "select d.name || '/replicas/r-' || r, d.name, d.uid, 'READY', "
                         + "lower(replace(d.pinned_region, '_', '-')) || '-nvidia-h100-80gb-' "
-                        + "|| ((row_number() over ()) % 800), d.pinned_region, 'NVIDIA_H100_80GB', 1, 4, '', now(), "
-                        + "now(), 1 from scheduler.deployment d, generate_series(1, 2) r where r <= d.desired_replicas",
+                        + "|| ((row_number() over ()) % 800), d.pinned_region, 'NVIDIA_H100_80GB', 1, 4, '', " + now
+                        + ", " + now
+                        + ", 1 from scheduler.deployment d, generate_series(1, 2) r where r <= d.desired_replicas",
                 "insert into scheduler.deployment_load (deployment, instance, requests_per_second, concurrent_requests, "
                         + "prompt_tokens_per_second, generated_tokens_per_second, reported_at) "
-                        + "select name, 'dp-0', 5, (random() * 40)::int, 5000, 1000, now() from scheduler.deployment");
+                        + "select name, 'dp-0', 5, (random() * 40)::int, 5000, 1000, " + now
+                        + " from scheduler.deployment");
+        sql(setup.toArray(String[]::new));
+
+        // The first tick loads the fleet (as after a start); a few more warm the JIT and the connection up.
+        run("full");
+        for (int t = 0; t < WARM_UP; t++) {
+            touch(t);
+            run("incremental");
+        }
+
+        // Steady state: before each tick, TOUCHED deployments get a new load report (and count as used), as the
+        // load handler writes them; the clock moves one reconcile interval. Only the tick is timed.
+        long[] steady = new long[TICKS];
+        for (int t = 0; t < TICKS; t++) {
+            touch(WARM_UP + t);
+            steady[t] = run("incremental");
+        }
+        // The periodic full resync: the same tick, loading every row again.
+        long[] full = new long[FULL_TICKS];
+        for (int t = 0; t < FULL_TICKS; t++) {
+            touch(WARM_UP + TICKS + t);
+            reconciler.resyncOnNextTick();
+            full[t] = run("full");
+        }
+        System.out.printf("%nreconciler tick with the database, %d deployments, steady state (%d deployments with a "
+                + "new load report per tick): p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d ticks after %d warm-up%n",
+                DEPLOYMENTS, TOUCHED, percentile(steady, 50), percentile(steady, 99), percentile(steady, 100), TICKS,
+                WARM_UP);
+        System.out.printf("reconciler tick with the database, %d deployments, full resync (every row loaded): p50 "
+                + "%.1f ms, max %.1f ms over %d ticks%n%n", DEPLOYMENTS, percentile(full, 50), percentile(full, 100),
+                FULL_TICKS);
+    }
+
+    /** New load reports for one slice of the deployments (a different one each time), as LoadSignals stores them. */
+    private void touch(int round) throws Throwable {
+        int slices = Math.max(1, DEPLOYMENTS / TOUCHED);
+        String slice = "(select name from scheduler.deployment where cast(substr(uid, 5) as int) % " + slices + " = "
+                + (round % slices) + ")";
+        TestClock.CLOCK.advance(Duration.ofMillis(500));
+        Instant now = TestClock.CLOCK.instant();
+        sql("update scheduler.deployment_load set concurrent_requests = (random() * 40)::int, reported_at = '" + now
+                + "' where deployment in " + slice,
+                "update scheduler.deployment set last_request_time = '" + now + "' where name in " + slice);
+    }
+
+    /** Runs one tick and returns its time; fails unless it was the kind of tick expected. */
+    private long run(String expected) throws Throwable {
+        long start = System.nanoTime();
+        String outcome = VertxContextSupport.subscribeAndAwait(() -> reconciler.tick());
+        long nanos = System.nanoTime() - start;
+        if (!expected.equals(outcome)) {
+            throw new IllegalStateException("expected a " + expected + " tick, got " + outcome);
+        }
+        return nanos;
+    }
+
+    private static double percentile(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p / 100.0) - 1));
+        return sorted[index] / 1e6;
+    }
+
+    private static void sql(String... statements) throws Throwable {
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
                 .chain(s -> {
-                    io.smallrye.mutiny.Uni<Integer> chain = io.smallrye.mutiny.Uni.createFrom().item(0);
-                    for (String sql : setup) {
-                        chain = chain.chain(() -> s.createNativeQuery(sql).executeUpdate());
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (String statement : statements) {
+                        chain = chain.chain(() -> s.createNativeQuery(statement).executeUpdate());
                     }
                     return chain;
                 })));
-
-        long[] nanos = new long[TICKS];
-        for (int t = 0; t < TICKS; t++) {
-            long start = System.nanoTime();
-            VertxContextSupport.subscribeAndAwait(() -> reconciler.reconcile());
-            nanos[t] = System.nanoTime() - start;
-        }
-        long[] measured = Arrays.copyOfRange(nanos, Math.min(3, TICKS - 1), TICKS);
-        Arrays.sort(measured);
-        List<String> all = new ArrayList<>();
-        for (long n : nanos) {
-            all.add(String.format("%.0f", n / 1e6));
-        }
-        System.out.printf("%nreconciler tick with the database, %d deployments: p50 %.0f ms, max %.0f ms over %d "
-                + "ticks after 3 warm-up (all, ms: %s)%n%n", DEPLOYMENTS, measured[measured.length / 2] / 1e6,
-                measured[measured.length - 1] / 1e6, measured.length, String.join(" ", all));
     }
 }

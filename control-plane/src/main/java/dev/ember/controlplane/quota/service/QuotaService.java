@@ -148,9 +148,11 @@ public class QuotaService {
                     QuotaEntity stored = s.stored().get(quotaId);
                     Etags.require(ifMatch, s.revision(quotaId),
                             "quota 'accounts/" + account + "/quotas/" + quotaId + "'");
-                    long newMax = maxValue != null ? maxValue
+                    long newMax = maxValue != null
+                            ? maxValue
                             : stored != null ? stored.maxValue : defaults.defaultMax(quotaId);
-                    long newValue = value != null ? value
+                    long newValue = value != null
+                            ? value
                             : stored != null ? stored.value : defaults.defaultValue(quotaId);
                     if (newValue > newMax) {
                         throw InvalidArgumentException.field("value",
