@@ -66,6 +66,10 @@ public final class EventTypes {
     public static final EventType<DeployedModelDeleted> DEPLOYED_MODEL_DELETED = of("deployedmodel.deleted.v1",
             Topics.RESOURCES, DeployedModelDeleted.class);
 
+    public static final EventType<JobUpdated> JOB_UPDATED = of("job.updated.v1", Topics.JOBS, JobUpdated.class);
+    public static final EventType<JobProgressReported> JOB_PROGRESS_REPORTED = of("job.progress.reported.v1",
+            Topics.JOBS, JobProgressReported.class);
+
     /**
      * Every type declared here, found by reflection so a new one cannot be left out; in a holder, so it is built once
      * every constant is set, wherever in the class it is declared.

@@ -13,7 +13,7 @@ public final class Topics {
     public static final String LOAD = "ember.load";
     /** Token and GPU-second usage. */
     public static final String USAGE = "ember.usage";
-    /** Fine-tuning job progress. */
+    /** Jobs on the GPU pool: the control plane's commands and the scheduler's progress reports. Keyed by job name. */
     public static final String JOBS = "ember.jobs";
 
     public record Topic(String name, boolean compacted) {

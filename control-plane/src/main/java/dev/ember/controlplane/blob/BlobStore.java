@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 
 /**
  * Where uploaded files live, by key ({@code accounts/a/models/m/<uid>/config.json}). Writes are staged: nothing is
@@ -20,6 +21,12 @@ public interface BlobStore {
 
     /** The whole object, which must exist and be at most {@code maxBytes} long (for small files like configs). */
     Uni<Buffer> read(String key, long maxBytes);
+
+    /**
+     * The object as a stream of chunks, for files too large to hold at once (a dataset to check line by line, a
+     * download). The stream is paused: set its handlers, then resume it (or pipe it).
+     */
+    Uni<ReadStream<Buffer>> open(String key);
 
     /** Deletes every object whose key starts with {@code prefix + "/"}. */
     Uni<Void> deleteAll(String prefix);

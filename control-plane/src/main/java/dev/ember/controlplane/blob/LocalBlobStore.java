@@ -15,6 +15,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.streams.ReadStream;
 
 /**
  * A blob store in a local folder ({@code ember.blob.root}): each object is a file at its key. Uploads are written to
@@ -61,6 +62,12 @@ public class LocalBlobStore implements BlobStore {
             }
             return uni(vertx.fileSystem().readFile(path));
         });
+    }
+
+    @Override
+    public Uni<ReadStream<Buffer>> open(String key) {
+        return uni(vertx.fileSystem().open(path(key).toString(), new OpenOptions().setRead(true).setWrite(false)))
+                .map(file -> file.pause());
     }
 
     @Override

@@ -418,6 +418,48 @@ class PlatformIT {
         assertThat(Integer.parseInt(refused.header("retry-after"))).isBetween(1, 60);
     }
 
+    @Test
+    @Order(8)
+    void aLoraFineTunedFromADatasetIsLoadedOntoTheDeploymentAndServes() {
+        String account = platform.accountId();
+        String v1 = platform.controlPlaneUrl() + "/v1/accounts/" + account;
+        String data = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"Hello!\"}]}\n";
+        String jsonl = data.repeat(4);
+        Response dataset = post(v1 + "/datasets", "{\"datasetId\": \"e2e-data\", \"dataset\": {}}", platform.apiKey());
+        assertThat(dataset.status()).as(dataset.describe()).isEqualTo(200);
+        Response endpoint = post(v1 + "/datasets/e2e-data:getUploadEndpoint", "{\"filenameToSize\": "
+                + "{\"train.jsonl\": " + jsonl.length() + "}}", platform.apiKey());
+        assertThat(endpoint.status()).as(endpoint.describe()).isEqualTo(200);
+        Response put = send(HttpRequest.newBuilder(URI.create(endpoint.body().path("filenameToSignedUrls")
+                .path("train.jsonl").asText())).PUT(HttpRequest.BodyPublishers.ofString(jsonl)));
+        assertThat(put.status()).as(put.describe()).isEqualTo(200);
+        Response validated = post(v1 + "/datasets/e2e-data:validateUpload", "{}", platform.apiKey());
+        assertThat(validated.status()).as(validated.describe()).isEqualTo(200);
+        assertThat(get(v1 + "/datasets/e2e-data").body().path("exampleCount").asText()).isEqualTo("4");
+
+        Response job = post(v1 + "/supervisedFineTuningJobs?supervisedFineTuningJobId=e2e-tune", "{\"dataset\": \""
+                + "accounts/" + account + "/datasets/e2e-data\", \"baseModel\": \"" + BASE_MODEL + "\", "
+                + "\"outputModel\": \"e2e-lora\"}", platform.apiKey());
+        assertThat(job.status()).as(job.describe()).isEqualTo(200);
+        await("the fine-tuning job COMPLETED").atMost(WAIT).pollInterval(POLL).untilAsserted(() -> {
+            Response r = get(v1 + "/supervisedFineTuningJobs/e2e-tune");
+            assertThat(r.body().path("state").asText()).as(r.describe()).isEqualTo("JOB_STATE_COMPLETED");
+        });
+        String lora = "accounts/" + account + "/models/e2e-lora";
+        Response model = get(platform.controlPlaneUrl() + "/v1/" + lora);
+        assertThat(model.body().path("state").asText()).as(model.describe()).isEqualTo("READY");
+
+        Response loaded = post(platform.controlPlaneUrl() + "/v1/accounts/" + account + "/deployedModels"
+                + "?deployedModelId=e2e-lora-on-llama",
+                "{\"model\": \"" + lora + "\", \"deployment\": \""
+                        + "accounts/" + account + "/deployments/" + DEPLOYMENT_ID + "\"}",
+                platform.apiKey());
+        assertThat(loaded.status()).as(loaded.describe()).isEqualTo(200);
+        JsonNode completion = awaitChatCompletion(lora);
+        assertThat(completion.path("choices").path(0).path("message").path("content").asText()).isNotBlank();
+    }
+
     private Response get(String url) {
         return get(url, platform.apiKey());
     }

@@ -44,6 +44,8 @@ import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.common.reactive.SingleFlight;
 import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
+import dev.ember.scheduler.jobs.JobRepository;
+import dev.ember.scheduler.jobs.JobRunner;
 import dev.ember.scheduler.metrics.SchedulerMetrics;
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
@@ -86,6 +88,10 @@ public class Reconciler {
 
     @Inject
     SchedulerLock lock;
+
+    /** Running jobs hold GPUs too (see {@link JobRunner}). */
+    @Inject
+    JobRepository jobs;
 
     @Inject
     Outbox outbox;
@@ -146,19 +152,24 @@ public class Reconciler {
                         ? Uni.createFrom().item("skipped")
                         : deployments.listAll().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
                                 .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
-                                        .chain(qs -> apply(ds, placer(ns, rs, qs), rs, ls))))))
+                                        .chain(qs -> jobs.holdings()
+                                                .chain(js -> apply(ds, placer(ns, rs, qs, js), rs, ls)))))))
                                 .replaceWith("applied")))
                 .onItemOrFailure().invoke((outcome, failure) -> metrics.tickEnded(tick,
                         failure == null ? outcome : "failed"))
                 .replaceWithVoid();
     }
 
-    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, List<QuotaEntity> qs) {
+    /** Replicas share the nodes with running jobs ({@code js}: the GPUs they hold). */
+    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, List<QuotaEntity> qs,
+            List<Placer.Holding> js) {
         Map<String, Long> limits = new HashMap<>();
         for (QuotaEntity q : qs) {
             limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
         }
-        return new Placer(ns, Placer.holdings(rs), limits, quotaDefaults.defaultGpus());
+        List<Placer.Holding> holdings = new ArrayList<>(Placer.holdings(rs));
+        holdings.addAll(js);
+        return new Placer(ns, holdings, limits, quotaDefaults.defaultGpus());
     }
 
     /** What one tick decided: replicas to create, and entity changes' events to write (deferred). */

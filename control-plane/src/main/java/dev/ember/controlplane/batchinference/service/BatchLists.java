@@ -1,0 +1,40 @@
+package dev.ember.controlplane.batchinference.service;
+
+import java.util.List;
+
+import dev.ember.controlplane.batchinference.persistence.BatchInferenceJobEntity;
+import dev.ember.controlplane.job.service.JobStates;
+import dev.ember.controlplane.web.list.ListRequest;
+import dev.ember.controlplane.web.list.ListSpec;
+
+/**
+ * How batch inference jobs are listed: filters on state, model and displayName (equality, AND); order by createTime
+ * (the default, as in Fireworks' ListBatchInferenceJobs), name or displayName.
+ */
+public final class BatchLists {
+
+    static final ListSpec.SortKey CREATE_TIME = new ListSpec.SortKey("createTime", "createTime", true);
+    public static final ListSpec SPEC = new ListSpec("BatchInferenceJobEntity", "accountId", "jobId",
+            List.of(new ListSpec.Field("state", "state", JobStates.ALL),
+                    new ListSpec.Field("model", "model", null),
+                    new ListSpec.Field("displayName", "displayName", null)),
+            List.of(CREATE_TIME, new ListSpec.SortKey("name", "jobId", false),
+                    new ListSpec.SortKey("displayName", "displayName", false)),
+            CREATE_TIME);
+
+    private BatchLists() {
+    }
+
+    public static ListRequest parse(String account, String pageSize, String pageToken, String filter,
+            String orderBy) {
+        return ListRequest.parse(SPEC, account, pageSize, pageToken, filter, orderBy);
+    }
+
+    static Object sortKey(BatchInferenceJobEntity e, ListRequest request) {
+        return switch (request.order().key().apiName()) {
+            case "name" -> e.jobId;
+            case "displayName" -> e.displayName;
+            default -> e.createTime;
+        };
+    }
+}
