@@ -5,10 +5,13 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 import dev.ember.cli.apikey.ApiKeyCommands;
+import dev.ember.cli.batchinference.BatchInferenceJobCommands;
 import dev.ember.cli.chat.ChatCommand;
+import dev.ember.cli.dataset.DatasetCommands;
 import dev.ember.cli.deployedmodel.LoadLoraCommand;
 import dev.ember.cli.deployedmodel.UnloadLoraCommand;
 import dev.ember.cli.deployment.DeploymentCommands;
+import dev.ember.cli.finetuning.SupervisedFineTuningJobCommands;
 import dev.ember.cli.model.ModelCommands;
 import dev.ember.cli.quota.QuotaCommands;
 import dev.ember.cli.region.RegionCommands;
@@ -26,17 +29,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ember}: the command line of the public API, in the manner of firectl ({@code ember deployment create ...}).
- * Commands of a resource live in its package ({@code dev.ember.cli.deployment}); a new resource (datasets, supervised
- * fine-tuning jobs, batch inference jobs) adds its package and one entry in {@code subcommands} here.
+ * Commands of a resource live in its package ({@code dev.ember.cli.deployment}); a new resource adds its package and
+ * one entry in {@code subcommands} here.
  */
 @Command(name = "ember", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = false, description = {
-        "Ember on the command line: deployments, models, LoRA addons, keys, quotas, usage and chat.",
+        "Ember on the command line: deployments, models, LoRA addons, datasets, fine-tuning and batch inference jobs,"
+                + " keys, quotas, usage and chat.",
         "Settings come from flags, then EMBER_* environment variables, then auth.ini (see docs/cli.md).",
         "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 permission, 5 wait failed or timed out."}, subcommands = {
                 DeploymentCommands.class,
                 LoadLoraCommand.class,
                 UnloadLoraCommand.class,
                 ModelCommands.class,
+                DatasetCommands.class,
+                SupervisedFineTuningJobCommands.class,
+                BatchInferenceJobCommands.class,
                 ApiKeyCommands.class,
                 UserCommands.class,
                 WhoamiCommand.class,

@@ -28,6 +28,9 @@ public abstract class Progress {
     /** Bytes sent of {@code total}, for the file {@code label}. */
     public abstract void bytes(String label, long done, long total, Duration elapsed);
 
+    /** What is happening now, with a bar of {@code percent} done, such as a job's state and its progress. */
+    public abstract void percent(String text, int percent, Duration elapsed);
+
     /** The last line, left on the screen. */
     public abstract void finish(String text);
 
@@ -62,10 +65,15 @@ public abstract class Progress {
 
     /** {@code [#########.....................]  30%  1.0 MiB / 3.3 MiB  model.safetensors} */
     static String bar(String label, long done, long total) {
-        int filled = total <= 0 ? BAR_WIDTH : (int) Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
+        return bar(percent(done, total)) + "  " + size(done) + " / " + size(total) + "  " + label;
+    }
+
+    /** {@code [#########.....................]  30%} */
+    static String bar(int percent) {
+        int clamped = Math.max(0, Math.min(100, percent));
+        int filled = clamped * BAR_WIDTH / 100;
         return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] "
-                + String.format(Locale.ROOT, "%3d%%", percent(done, total)) + "  " + size(done) + " / "
-                + size(total) + "  " + label;
+                + String.format(Locale.ROOT, "%3d%%", clamped);
     }
 
     /** Redraws one line in place. */
@@ -82,6 +90,12 @@ public abstract class Progress {
         @Override
         public void status(String text, Duration elapsed) {
             out.print(ERASE_LINE + text + "  [" + elapsed(elapsed) + "]");
+            out.flush();
+        }
+
+        @Override
+        public void percent(String text, int percent, Duration elapsed) {
+            out.print(ERASE_LINE + text + "  " + bar(percent) + "  [" + elapsed(elapsed) + "]");
             out.flush();
         }
 
@@ -121,6 +135,18 @@ public abstract class Progress {
             if (!text.equals(lastStatus)) {
                 lastStatus = text;
                 out.println("[" + elapsed(elapsed) + "] " + text);
+                out.flush();
+            }
+        }
+
+        /** A line when the text changes or the percent passes another quarter. */
+        @Override
+        public void percent(String text, int percent, Duration elapsed) {
+            int quarter = Math.max(0, Math.min(100, percent)) / 25;
+            if (!text.equals(lastStatus) || quarter > lastQuarter) {
+                lastStatus = text;
+                lastQuarter = quarter;
+                out.println("[" + elapsed(elapsed) + "] " + text + " " + percent + "%");
                 out.flush();
             }
         }

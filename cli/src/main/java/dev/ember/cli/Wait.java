@@ -23,6 +23,11 @@ public final class Wait {
         Outcome judge(JsonNode resource);
 
         String describe(JsonNode resource);
+
+        /** How far along it is, for a progress bar; null when it has no such measure. */
+        default Integer percent(JsonNode resource) {
+            return null;
+        }
     }
 
     private Wait() {
@@ -57,7 +62,12 @@ public final class Wait {
                         + Progress.elapsed(took) + " (--wait-timeout " + Progress.elapsed(timeout) + "); last: "
                         + status);
             }
-            progress.status(what + ": " + status, took);
+            Integer percent = target.percent(resource);
+            if (percent == null) {
+                progress.status(what + ": " + status, took);
+            } else {
+                progress.percent(what + ": " + status, percent, took);
+            }
             sleep(env.pollInterval());
         }
     }

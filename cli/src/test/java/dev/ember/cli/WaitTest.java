@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.ember.cli.deployment.DeploymentView;
+import dev.ember.cli.job.JobView;
 
-/** {@code --wait} on a deployment whose answers are given in turn; the clock moves 2 s a poll. */
+/** {@code --wait} on a deployment or a job whose answers are given in turn; the clock moves 2 s a poll. */
 class WaitTest {
 
     private final StringWriter out = new StringWriter();
@@ -129,6 +130,78 @@ class WaitTest {
                     assertThat(e.getMessage()).isEqualTo("gave up waiting for deployment d after 10s"
                             + " (--wait-timeout 10s); last: CREATING (1 pending scheduling)");
                 });
+    }
+
+    private static JsonNode job(String state, Integer percent, String message) {
+        return ApiClient.parse("""
+                {"name": "accounts/a/supervisedFineTuningJobs/j", "state": "JOB_STATE_%s",
+                 "status": {"code": "%s", "message": "%s"}%s}"""
+                .formatted(state, state, message, percent == null
+                        ? ""
+                        : ", \"jobProgress\": {\"percent\": "
+                                + percent + "}"));
+    }
+
+    @Test
+    void withoutATerminalAJobPrintsALinePerStateAndPerQuarterOfItsProgress() {
+        JsonNode done = Wait.until(session(false, clock), "fine-tuning job j", answers(
+                job("CREATING", null, ""),
+                job("PENDING", 0, "waiting for 1 x NVIDIA_H100_80GB"),
+                job("RUNNING", 10, "epoch 0"),
+                job("RUNNING", 20, "epoch 0"),
+                job("RUNNING", 55, "epoch 1"),
+                job("RUNNING", 60, "epoch 1"),
+                job("COMPLETED", 100, "")), JobView.completed(), Duration.ofMinutes(5));
+
+        assertThat(done.path("state").asText()).isEqualTo("JOB_STATE_COMPLETED");
+        assertThat(out.toString()).isEqualTo("""
+                [0s] fine-tuning job j: CREATING 0%
+                [2s] fine-tuning job j: PENDING: waiting for 1 x NVIDIA_H100_80GB 0%
+                [4s] fine-tuning job j: RUNNING 10%
+                [8s] fine-tuning job j: RUNNING 55%
+                fine-tuning job j: COMPLETED after 12s
+                """);
+    }
+
+    @Test
+    void onATerminalAJobIsItsStateWithAProgressBarRedrawnInPlace() {
+        Wait.until(session(true, clock), "fine-tuning job j", answers(
+                job("RUNNING", 30, ""),
+                job("RUNNING", 100, ""),
+                job("COMPLETED", 100, "")), JobView.completed(), Duration.ofMinutes(5));
+
+        assertThat(out.toString()).isEqualTo(
+                "\r\033[2Kfine-tuning job j: RUNNING  [#########.....................]  30%  [0s]"
+                        + "\r\033[2Kfine-tuning job j: RUNNING  [##############################] 100%  [2s]"
+                        + "\r\033[2Kfine-tuning job j: COMPLETED after 4s\n");
+    }
+
+    @Test
+    void aFailedOrCancelledJobEndsTheWaitWithItsStatusMessageAndExitCode5() {
+        assertThatThrownBy(() -> Wait.until(session(false, clock), "fine-tuning job j", answers(
+                job("RUNNING", 40, ""),
+                job("FAILED", 40, "line 3 of train.jsonl is longer than maxContextLength")), JobView.completed(),
+                Duration.ofMinutes(5)))
+                .isInstanceOfSatisfying(CliException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCodes.WAIT_FAILED);
+                    assertThat(e.getMessage()).isEqualTo("fine-tuning job j failed: FAILED: line 3 of train.jsonl"
+                            + " is longer than maxContextLength");
+                });
+        assertThatThrownBy(() -> Wait.until(session(false, clock), "fine-tuning job j", answers(
+                job("CANCELLED", 40, "cancelled by user 'admin' at 40%")), JobView.completed(),
+                Duration.ofMinutes(5)))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("fine-tuning job j failed: CANCELLED: cancelled by user 'admin' at 40%"));
+    }
+
+    @Test
+    void aBatchJobWithoutAPercentShowsTheShareOfItsRowsProcessed() {
+        JsonNode batch = ApiClient.parse("""
+                {"state": "JOB_STATE_RUNNING", "jobProgress": {"totalInputRequests": 8,
+                 "totalProcessedRequests": 6}}""");
+
+        assertThat(JobView.percent(batch)).isEqualTo(75);
+        assertThat(JobView.state(batch)).isEqualTo("RUNNING");
     }
 
     @Test

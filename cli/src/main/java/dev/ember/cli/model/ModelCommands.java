@@ -99,7 +99,8 @@ public final class ModelCommands extends CommandGroup {
                 return 0;
             }
             if (path != null) {
-                created = ModelUpload.upload(s, created.path("name").asText(), path);
+                created = dev.ember.cli.Upload.upload(s, created.path("name").asText(),
+                        dev.ember.cli.Upload.files(path));
             }
             s.output().resource(created);
             return 0;
@@ -128,7 +129,7 @@ public final class ModelCommands extends CommandGroup {
 
         @Override
         protected int run(Session s) {
-            JsonNode uploaded = ModelUpload.upload(s, name(s, model), path);
+            JsonNode uploaded = dev.ember.cli.Upload.upload(s, name(s, model), dev.ember.cli.Upload.files(path));
             if (uploaded != null) {
                 s.output().resource(uploaded);
             }

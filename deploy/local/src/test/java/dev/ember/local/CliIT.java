@@ -35,8 +35,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code ember} CLI against a running platform, command by command as a user types them, through the launcher's
- * one entry point (in this JVM, with captured output). The platform runs with a 30x clock so replicas come up fast;
- * settings come from the {@code auth.ini} the platform writes, as after {@code ember up}.
+ * one entry point (in this JVM, with captured output). The platform runs with a 30x clock so replicas come up and
+ * jobs run fast; settings come from the {@code auth.ini} the platform writes, as after {@code ember up}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -324,5 +324,126 @@ class CliIT {
                 + platform.accountId() + "/deployments/" + DEPLOYMENT + "?hard=true\n");
         JsonNode stillThere = parse(ok("deployment", "get", DEPLOYMENT, "-o", "json").out());
         assertThat(stillThere.path("state").asText()).isNotIn("DELETING", "DELETED");
+    }
+
+    /** {@code count} chat examples, one a line, as a fine-tuning or batch inference dataset holds them. */
+    private static String chatExamples(int count) {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            jsonl.append("{\"messages\": [{\"role\": \"user\", \"content\": \"Question ").append(i)
+                    .append("\"}, {\"role\": \"assistant\", \"content\": \"Answer ").append(i).append("\"}]}\n");
+        }
+        return jsonl.toString();
+    }
+
+    @Test
+    @Order(13)
+    void aDatasetIsCreatedUploadedWithProgressAndValidated(@org.junit.jupiter.api.io.TempDir Path folder)
+            throws IOException {
+        Path train = Files.writeString(folder.resolve("train.jsonl"), chatExamples(60));
+
+        Result created = ok("dataset", "create", "cli-train", train.toString(), "--display-name", "CLI examples");
+
+        assertThat(created.out()).contains("train.jsonl: 0%", "train.jsonl: 100%", "Uploaded 1 file (",
+                "name: accounts/" + platform.accountId() + "/datasets/cli-train\n", "state: READY\n",
+                "exampleCount: 60\n", "displayName: CLI examples\n");
+        assertThat(ok("dataset", "list").out()).containsPattern("(?m)^cli-train +READY +CHAT +60 ");
+
+        ok("dataset", "create", "cli-requests");
+        assertThat(parse(ok("dataset", "get", "cli-requests", "-o", "json").out()).path("state").asText())
+                .isEqualTo("UPLOADING");
+        Result uploaded = ok("dataset", "upload", "cli-requests", Files.writeString(folder.resolve("requests.jsonl"),
+                chatExamples(20)).toString());
+        assertThat(uploaded.out()).contains("requests.jsonl: 100%", "state: READY\n", "exampleCount: 20\n");
+    }
+
+    @Test
+    @Order(14)
+    void aFineTuningJobRunsToCompletionWithWaitAndItsModelIsReady() throws IOException {
+        // 60 examples x 2 epochs at 2 examples a second on one GPU: a minute of the platform's 30x clock.
+        Result tuned = ok("sftj", "create", "--base-model", "llama-v3p1-8b-instruct", "--dataset", "cli-train",
+                "--output-model", "cli-tuned", "--job-id", "cli-tune", "--epochs", "2", "--lora-rank", "8",
+                "--wait", "--wait-timeout", "3m");
+
+        assertThat(tuned.out()).doesNotContain("\r", "\033")
+                .containsPattern("(?m)^\\[\\d+s\\] fine-tuning job cli-tune: RUNNING \\d+%$")
+                .containsPattern("(?m)^fine-tuning job cli-tune: COMPLETED after \\d+")
+                .contains("state: JOB_STATE_COMPLETED\n", "outputModel: accounts/" + platform.accountId()
+                        + "/models/cli-tuned\n", "  percent: 100\n");
+        assertThat(ok("sftj", "list").out()).containsPattern(
+                "(?m)^cli-tune +COMPLETED +100% +accounts/fireworks/models/llama-v3p1-8b-instruct +cli-train +cli-tuned ");
+        JsonNode model = parse(ok("model", "get", "cli-tuned", "-o", "json").out());
+        assertThat(model.path("state").asText()).isEqualTo("READY");
+        assertThat(model.path("peftDetails").path("r").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    @Order(15)
+    void aJobLeftByATimedOutWaitIsCancelledThenResumedToCompletion() throws IOException {
+        // No time at all: the first poll, right after the create, finds the job not done, however fast the clock.
+        Result gaveUp = ember("sftj", "create", "--base-model", "llama-v3p1-8b-instruct", "--dataset", "cli-train",
+                "--job-id", "cli-tune-2", "--wait", "--wait-timeout", "0s");
+        assertThat(gaveUp.exitCode()).as(gaveUp.describe()).isEqualTo(ExitCodes.WAIT_FAILED);
+        assertThat(gaveUp.err()).containsPattern("ember: gave up waiting for fine-tuning job cli-tune-2 after 0s"
+                + " \\(--wait-timeout 0s\\); last: (CREATING|PENDING|RUNNING)");
+
+        Result cancelled = ok("sftj", "cancel", "cli-tune-2");
+        assertThat(cancelled.out()).contains("state: JOB_STATE_CANCELLED\n");
+        Result resumed = ember("sftj", "resume", "cli-tune-2", "--wait", "--wait-timeout", "3m");
+        assertThat(resumed.exitCode()).as(resumed.describe()).isZero();
+        assertThat(resumed.out()).contains("fine-tuning job cli-tune-2: COMPLETED after ",
+                "state: JOB_STATE_COMPLETED\n");
+
+        Result notResumable = ember("sftj", "resume", "cli-tune-2");
+        assertThat(notResumable.exitCode()).as(notResumable.describe()).isEqualTo(ExitCodes.ERROR);
+        assertThat(notResumable.err()).startsWith("ember: FAILED_PRECONDITION (JOB_NOT_RESUMABLE): ");
+    }
+
+    @Test
+    @Order(16)
+    void aBatchInferenceJobAnswersEveryRowIntoItsOutputDataset() throws IOException {
+        Result batch = ember(true, "", "batch-inference-job", "create", "--model", "llama-v3p1-8b-instruct",
+                "--input-dataset", "cli-requests", "--job-id", "cli-batch", "--max-tokens", "16",
+                "--temperature", "0.2", "--wait", "--wait-timeout", "3m");
+
+        assertThat(batch.exitCode()).as(batch.describe()).isZero();
+        assertThat(batch.out()).startsWith(ERASE_LINE + "batch inference job cli-batch: ")
+                .containsPattern("\r\033\\[2Kbatch inference job cli-batch: COMPLETED after \\d+\\S*\n")
+                .contains("state: JOB_STATE_COMPLETED\n", "outputDatasetId: accounts/" + platform.accountId()
+                        + "/datasets/cli-batch-output\n", "  maxTokens: 16\n");
+        assertThat(ok("batch-inference-job", "list").out()).containsPattern(
+                "(?m)^cli-batch +COMPLETED +100% +accounts/fireworks/models/llama-v3p1-8b-instruct +cli-requests"
+                        + " +cli-batch-output ");
+        JsonNode answers = parse(ok("dataset", "get", "cli-batch-output", "-o", "json").out());
+        assertThat(answers.path("state").asText()).isEqualTo("READY");
+        assertThat(answers.path("exampleCount").asText()).isEqualTo("20");
+
+        assertThat(ok("batch-inference-job", "delete", "cli-batch").out()).isEqualTo("Deleted accounts/"
+                + platform.accountId() + "/batchInferenceJobs/cli-batch\n");
+        assertThat(ember("batch-inference-job", "get", "cli-batch").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(ok("dataset", "get", "cli-batch-output").out()).contains("state: READY\n");
+    }
+
+    @Test
+    @Order(17)
+    void jobAndDatasetErrorsShowTheServersReasonAndExitCode(@org.junit.jupiter.api.io.TempDir Path folder)
+            throws IOException {
+        Path bad = Files.writeString(folder.resolve("bad.jsonl"), chatExamples(1) + "not json\n");
+        Result invalid = ember("dataset", "create", "cli-bad", bad.toString());
+        assertThat(invalid.exitCode()).as(invalid.describe()).isEqualTo(ExitCodes.ERROR);
+        assertThat(invalid.err()).startsWith("ember: INVALID_ARGUMENT (").contains("bad.jsonl:2");
+        assertThat(parse(ok("dataset", "get", "cli-bad", "-o", "json").out()).path("state").asText())
+                .isEqualTo("UPLOADING");
+
+        Result noDataset = ember("sftj", "create", "--base-model", "llama-v3p1-8b-instruct", "--dataset",
+                "no-such-dataset", "--wait");
+        assertThat(noDataset.exitCode()).as(noDataset.describe()).isEqualTo(ExitCodes.ERROR);
+        assertThat(noDataset.err()).startsWith("ember: INVALID_ARGUMENT (").contains("dataset",
+                "no-such-dataset");
+
+        ok("dataset", "delete", "cli-bad");
+        Result gone = ember("dataset", "get", "cli-bad");
+        assertThat(gone.exitCode()).as(gone.describe()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(gone.err()).startsWith("ember: NOT_FOUND");
     }
 }

@@ -1,4 +1,4 @@
-package dev.ember.cli.model;
+package dev.ember.cli;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -19,32 +19,31 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.ember.cli.ApiClient;
-import dev.ember.cli.ApiException;
-import dev.ember.cli.CliException;
-import dev.ember.cli.ExitCodes;
-import dev.ember.cli.Json;
-import dev.ember.cli.Names;
-import dev.ember.cli.Progress;
-import dev.ember.cli.Request;
-import dev.ember.cli.Session;
-
 /**
- * The upload flow: {@code :getUploadEndpoint} with every file and its size, a PUT of each file to its signed URL
- * (with a progress bar), then {@code :validateUpload}, which makes the model READY.
+ * The upload flow of models and datasets: {@code :getUploadEndpoint} with every file and its size, a PUT of each file
+ * to its signed URL (with a progress bar), then {@code :validateUpload}, which makes the resource READY.
  */
-final class ModelUpload {
+public final class Upload {
 
-    private ModelUpload() {
+    private Upload() {
+    }
+
+    /** One file alone, for resources that take exactly one (a dataset's JSONL file). */
+    public static Map<String, Path> file(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new CliException(ExitCodes.USAGE, path + " is not a file");
+        }
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put(path.getFileName().toString(), path);
+        return files;
     }
 
     /** The files to upload: a file alone, or every regular file under a folder (hidden ones left out). */
-    static Map<String, Path> files(Path path) {
-        Map<String, Path> files = new LinkedHashMap<>();
+    public static Map<String, Path> files(Path path) {
         if (Files.isRegularFile(path)) {
-            files.put(path.getFileName().toString(), path);
-            return files;
+            return file(path);
         }
+        Map<String, Path> files = new LinkedHashMap<>();
         if (!Files.isDirectory(path)) {
             throw new CliException(ExitCodes.USAGE, path + " is neither a file nor a folder");
         }
@@ -63,14 +62,13 @@ final class ModelUpload {
         return files;
     }
 
-    /** Uploads {@code path} to the model and validates it; returns the model, or null under --dry-run. */
-    static JsonNode upload(Session s, String modelName, Path path) {
-        Map<String, Path> files = files(path);
+    /** Uploads {@code files} to the resource and validates them; returns the resource, or null under --dry-run. */
+    public static JsonNode upload(Session s, String resourceName, Map<String, Path> files) {
         ObjectNode sizes = Json.object();
         ObjectNode body = Json.object();
         body.set("filenameToSize", sizes);
         files.forEach((name, file) -> sizes.put(name, size(file)));
-        JsonNode endpoints = s.send(Request.post(Names.path(modelName) + ":getUploadEndpoint", body));
+        JsonNode endpoints = s.send(Request.post(Names.path(resourceName) + ":getUploadEndpoint", body));
         if (endpoints == null) {
             return null;
         }
@@ -88,12 +86,12 @@ final class ModelUpload {
         progress.finish("Uploaded " + files.size() + " file" + (files.size() == 1 ? "" : "s") + " ("
                 + Progress.size(total) + ") in "
                 + Progress.elapsed(Duration.between(start, s.env().clock().instant())));
-        JsonNode validation = s.call(Request.post(Names.path(modelName) + ":validateUpload", null));
+        JsonNode validation = s.call(Request.post(Names.path(resourceName) + ":validateUpload", null));
         for (JsonNode warning : validation.path("warnings")) {
             s.err().println("warning: " + warning.asText());
         }
         s.err().flush();
-        return s.call(Request.get(Names.path(modelName)));
+        return s.call(Request.get(Names.path(resourceName)));
     }
 
     private static void put(Session s, String url, String label, Path file, Progress progress, Instant start) {
