@@ -7,9 +7,9 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
-./mvnw -B -ntp -q -pl deploy/local -am package -DskipTests
-./mvnw -B -ntp -q -pl deploy/local dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
-  -Dmdep.includeScope=test
+# One reactor build, so the classpath names this checkout's modules, never jars from the local repository.
+./mvnw -B -ntp -q -pl deploy/local -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 # The reactor's own classes come first, ahead of any older ember jars in the local repository.
 CP="deploy/local/target/test-classes:deploy/local/target/classes:common/target/classes:test-support/target/classes"
 CP="$CP:$(cat deploy/local/target/bench.classpath)"

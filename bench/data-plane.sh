@@ -33,9 +33,9 @@ if [[ "$MODE" == throughput && ! -d bench/node/node_modules/@portkey-ai/gateway 
   (cd bench/node && npm ci --no-audit --no-fund --silent)
 fi
 echo "Building Ember (data plane and launcher)..."
-./mvnw -B -ntp -q -pl deploy/local -am package -DskipTests
-./mvnw -B -ntp -q -pl deploy/local dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
-  -Dmdep.includeScope=test
+# One reactor build, so the classpath names this checkout's modules, never jars from the local repository.
+./mvnw -B -ntp -q -pl deploy/local -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="deploy/local/target/test-classes:deploy/local/target/classes:common/target/classes:test-support/target/classes"
 CP="$CP:$(cat deploy/local/target/bench.classpath)"
 # The mock and the load clients are single-file Java on Vert.x, from the data plane's own libraries.

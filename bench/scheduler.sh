@@ -10,9 +10,9 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
-./mvnw -B -ntp -q -pl scheduler -am test-compile -DskipTests
-./mvnw -B -ntp -q -pl scheduler dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
-  -Dmdep.includeScope=test
+# One reactor build, so the classpath names this checkout's modules, never jars from the local repository.
+./mvnw -B -ntp -q -pl scheduler -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 # The reactor's own classes come first, ahead of any older ember-common jar in the local repository.
 CP="scheduler/target/test-classes:scheduler/target/classes:common/target/classes:$(cat scheduler/target/bench.classpath)"
 java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
