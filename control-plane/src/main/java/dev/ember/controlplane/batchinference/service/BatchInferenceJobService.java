@@ -25,7 +25,6 @@ import dev.ember.common.name.BatchInferenceJobName;
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.ResourceIds;
-import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.batchinference.api.BatchInferenceJob;
 import dev.ember.controlplane.batchinference.api.ListBatchInferenceJobsResponse;
@@ -60,9 +59,6 @@ public class BatchInferenceJobService implements DatasetUsers {
     BatchInferenceJobRepository jobs;
 
     @Inject
-    AccountRepository accounts;
-
-    @Inject
     DatasetService datasets;
 
     @Inject
@@ -89,8 +85,7 @@ public class BatchInferenceJobService implements DatasetUsers {
         caller.requireWrite(account);
         Request r = validate(account, jobId == null ? UUID.randomUUID().toString() : jobId, body);
         BatchInferenceJobName name = new BatchInferenceJobName(account, r.jobId());
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+        return records.accountExists(account)
                 .chain(() -> jobs.findByName(name))
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> datasets.readyDataset(account, r.input(), "inputDatasetId"))

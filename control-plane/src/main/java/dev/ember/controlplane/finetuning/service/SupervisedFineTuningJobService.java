@@ -23,7 +23,6 @@ import dev.ember.common.event.JobSpec;
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.SupervisedFineTuningJobName;
-import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.dataset.persistence.DatasetEntity;
 import dev.ember.controlplane.dataset.service.DatasetService;
@@ -56,9 +55,6 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     SupervisedFineTuningJobRepository jobs;
 
     @Inject
-    AccountRepository accounts;
-
-    @Inject
     DatasetService datasets;
 
     @Inject
@@ -79,8 +75,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                 ? parsed
                 : parsed.withJobId(account, UUID.randomUUID().toString());
         SupervisedFineTuningJobName name = new SupervisedFineTuningJobName(account, request.jobId());
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+        return records.accountExists(account)
                 .chain(() -> jobs.findByName(name))
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> datasets.readyDataset(account, request.dataset(), "dataset"))

@@ -81,6 +81,13 @@ public class JobRecords {
         return find.get().onItem().ifNull().failWith(notFound);
     }
 
+    /** Fails with NOT_FOUND unless the account exists. */
+    public Uni<Void> accountExists(String account) {
+        return accounts.findById(account)
+                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+                .replaceWithVoid();
+    }
+
     /** Starts a new command for the job: the scheduler's reports of earlier ones no longer count. */
     public static void newCommand(JobEntity e) {
         e.generation++;
@@ -135,8 +142,7 @@ public class JobRecords {
             PageOf<E, R> response) {
         String account = request.account();
         caller.requireAccess(account);
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+        return accountExists(account)
                 .chain(() -> count.apply(request))
                 .chain(total -> page.apply(request, request.pageSize() + 1).map(rows -> {
                     boolean more = rows.size() > request.pageSize();
