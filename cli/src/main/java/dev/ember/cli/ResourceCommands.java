@@ -51,9 +51,19 @@ public final class ResourceCommands {
             this.table = table;
         }
 
+        /** The collection's path: the CLI's account's unless the resource's flags say otherwise. */
+        protected String path(Session s) {
+            return "/v1/accounts/" + s.account() + "/" + collection;
+        }
+
+        /** Adds the query parameters of the resource's own flags to the request of a page. */
+        protected Request query(Request request) {
+            return request;
+        }
+
         @Override
         protected int run(Session s) {
-            JsonNode answer = s.call(list.apply(Request.get("/v1/accounts/" + s.account() + "/" + collection)));
+            JsonNode answer = s.call(query(list.apply(Request.get(path(s)))));
             s.output().list(answer, table.apply(answer));
             list.printNextPage(s, answer);
             return 0;

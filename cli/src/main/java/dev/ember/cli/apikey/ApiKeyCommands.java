@@ -3,20 +3,18 @@ package dev.ember.cli.apikey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.ember.cli.ApiCommand;
 import dev.ember.cli.CliException;
 import dev.ember.cli.CommandGroup;
 import dev.ember.cli.ExitCodes;
 import dev.ember.cli.Json;
-import dev.ember.cli.ListOptions;
 import dev.ember.cli.MutatingCommand;
 import dev.ember.cli.Request;
+import dev.ember.cli.ResourceCommands;
 import dev.ember.cli.Session;
 import dev.ember.cli.Table;
 import dev.ember.cli.user.Identity;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,26 +78,26 @@ public final class ApiKeyCommands extends CommandGroup {
     }
 
     @Command(name = "list", description = "Lists a user's API keys (never their secrets).")
-    static final class List extends ApiCommand {
+    static final class List extends ResourceCommands.List {
 
         @Option(names = "--user", paramLabel = "USER", description = "User ID (default: the CLI's own user).")
         String user;
 
-        @Mixin
-        ListOptions list;
+        List() {
+            super("apiKeys", answer -> {
+                Table table = Table.of("KEY ID", "DISPLAY NAME", "PREFIX", "CREATED", "EXPIRES", "LAST USED");
+                for (JsonNode k : answer.path("apiKeys")) {
+                    table.row(k.path("keyId").asText(), k.path("displayName").asText(""), k.path("prefix").asText(""),
+                            Table.time(k.path("createTime").asText("")), Table.time(k.path("expireTime").asText("")),
+                            Table.time(k.path("lastUsed").asText("")));
+                }
+                return table;
+            });
+        }
 
         @Override
-        protected int run(Session s) {
-            JsonNode answer = s.call(list.apply(Request.get(keysPath(s, user(s, user)))));
-            Table table = Table.of("KEY ID", "DISPLAY NAME", "PREFIX", "CREATED", "EXPIRES", "LAST USED");
-            for (JsonNode k : answer.path("apiKeys")) {
-                table.row(k.path("keyId").asText(), k.path("displayName").asText(""), k.path("prefix").asText(""),
-                        Table.time(k.path("createTime").asText("")), Table.time(k.path("expireTime").asText("")),
-                        Table.time(k.path("lastUsed").asText("")));
-            }
-            s.output().list(answer, table);
-            list.printNextPage(s, answer);
-            return 0;
+        protected String path(Session s) {
+            return keysPath(s, user(s, user));
         }
     }
 

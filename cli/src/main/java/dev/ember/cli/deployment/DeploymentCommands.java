@@ -3,13 +3,12 @@ package dev.ember.cli.deployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.ember.cli.ApiCommand;
 import dev.ember.cli.CommandGroup;
 import dev.ember.cli.Json;
-import dev.ember.cli.ListOptions;
 import dev.ember.cli.MutatingCommand;
 import dev.ember.cli.Names;
 import dev.ember.cli.Request;
+import dev.ember.cli.ResourceCommands;
 import dev.ember.cli.Session;
 import dev.ember.cli.Table;
 import dev.ember.cli.Wait;
@@ -27,8 +26,10 @@ import picocli.CommandLine.Parameters;
         DeploymentCommands.Scale.class})
 public final class DeploymentCommands extends CommandGroup {
 
+    static final String COLLECTION = "deployments";
+
     static String name(Session s, String idOrName) {
-        return Names.of(s.account(), "deployments", idOrName);
+        return Names.of(s.account(), COLLECTION, idOrName);
     }
 
     static JsonNode get(Session s, String name) {
@@ -90,37 +91,30 @@ public final class DeploymentCommands extends CommandGroup {
     }
 
     @Command(name = "get", description = "Shows a deployment.")
-    static final class Get extends ApiCommand {
+    static final class Get extends ResourceCommands.Get {
 
-        @Parameters(paramLabel = "DEPLOYMENT", description = "Deployment ID or name.")
-        String deployment;
-
-        @Override
-        protected int run(Session s) {
-            s.output().resource(get(s, name(s, deployment)));
-            return 0;
+        Get() {
+            super(COLLECTION);
         }
     }
 
     @Command(name = "list", description = "Lists the account's deployments.")
-    static final class List extends ApiCommand {
+    static final class List extends ResourceCommands.List {
 
         @Option(names = "--show-deleted", description = "Include deleted deployments not yet purged.")
         boolean showDeleted;
 
-        @Mixin
-        ListOptions list;
+        List() {
+            super(COLLECTION, answer -> {
+                Table table = DeploymentView.table();
+                answer.path(COLLECTION).forEach(d -> DeploymentView.addRow(table, d));
+                return table;
+            });
+        }
 
         @Override
-        protected int run(Session s) {
-            Request request = list.apply(Request.get("/v1/accounts/" + s.account() + "/deployments"))
-                    .param("showDeleted", showDeleted ? "true" : null);
-            JsonNode answer = s.call(request);
-            Table table = DeploymentView.table();
-            answer.path("deployments").forEach(d -> DeploymentView.addRow(table, d));
-            s.output().list(answer, table);
-            list.printNextPage(s, answer);
-            return 0;
+        protected Request query(Request request) {
+            return request.param("showDeleted", showDeleted ? "true" : null);
         }
     }
 

@@ -8,18 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ember.cli.ApiClient;
-import dev.ember.cli.ApiCommand;
 import dev.ember.cli.CommandGroup;
 import dev.ember.cli.Json;
-import dev.ember.cli.ListOptions;
 import dev.ember.cli.MutatingCommand;
 import dev.ember.cli.Names;
 import dev.ember.cli.Request;
+import dev.ember.cli.ResourceCommands;
 import dev.ember.cli.Session;
 import dev.ember.cli.Table;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,11 +27,12 @@ import picocli.CommandLine.Parameters;
         ModelCommands.Upload.class})
 public final class ModelCommands extends CommandGroup {
 
+    static final String COLLECTION = "models";
     static final String BASE_MODEL = "HF_BASE_MODEL";
     static final String LORA = "HF_PEFT_ADDON";
 
     static String name(Session s, String idOrName) {
-        return Names.of(s.account(), "models", idOrName);
+        return Names.of(s.account(), COLLECTION, idOrName);
     }
 
     @Command(name = "create", description = {"Creates a model; with PATH, uploads its files too.",
@@ -137,59 +136,48 @@ public final class ModelCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "get", description = "Shows a model.")
-    static final class Get extends ApiCommand {
+    @Command(name = "get", description = {"Shows a model.",
+            "ID is a model of this account; a full name may be any model's (accounts/fireworks/models/... for the"
+                    + " catalog)."})
+    static final class Get extends ResourceCommands.Get {
 
-        @Parameters(paramLabel = "MODEL", description = "Model ID of this account, or any model name (accounts/fireworks/models/... for the catalog).")
-        String model;
-
-        @Override
-        protected int run(Session s) {
-            s.output().resource(s.call(Request.get(Names.path(name(s, model)))));
-            return 0;
+        Get() {
+            super(COLLECTION);
         }
     }
 
     @Command(name = "list", description = "Lists the account's models, or with --catalog the public catalog.")
-    static final class List extends ApiCommand {
+    static final class List extends ResourceCommands.List {
 
         @Option(names = "--catalog", description = "The public catalog (account fireworks) instead.")
         boolean catalog;
 
-        @Mixin
-        ListOptions list;
+        List() {
+            super(COLLECTION, ModelCommands::table);
+        }
 
         @Override
-        protected int run(Session s) {
-            String account = catalog ? Names.CATALOG_ACCOUNT : s.account();
-            JsonNode answer = s.call(list.apply(Request.get("/v1/accounts/" + account + "/models")));
-            Table table = Table.of("ID", "KIND", "STATE", "BASE MODEL", "CREATED");
-            for (JsonNode m : answer.path("models")) {
-                table.row(Names.id(m.path("name").asText()), m.path("kind").asText(), m.path("state").asText(),
-                        m.path("peftDetails").path("baseModel").asText(""),
-                        Table.time(m.path("createTime").asText("")));
-            }
-            s.output().list(answer, table);
-            list.printNextPage(s, answer);
-            return 0;
+        protected String path(Session s) {
+            return "/v1/accounts/" + (catalog ? Names.CATALOG_ACCOUNT : s.account()) + "/" + COLLECTION;
         }
     }
 
+    /** ID, kind, state, base model, created. */
+    static Table table(JsonNode answer) {
+        Table table = Table.of("ID", "KIND", "STATE", "BASE MODEL", "CREATED");
+        for (JsonNode m : answer.path(COLLECTION)) {
+            table.row(Names.id(m.path("name").asText()), m.path("kind").asText(), m.path("state").asText(),
+                    m.path("peftDetails").path("baseModel").asText(""),
+                    Table.time(m.path("createTime").asText("")));
+        }
+        return table;
+    }
+
     @Command(name = "delete", description = "Deletes a model (not while it is loaded or deployed).")
-    static final class Delete extends MutatingCommand {
+    static final class Delete extends ResourceCommands.Delete {
 
-        @Parameters(paramLabel = "MODEL", description = "Model ID or name.")
-        String model;
-
-        @Override
-        protected int run(Session s) {
-            String name = name(s, model);
-            JsonNode answer = s.send(Request.delete(Names.path(name)));
-            if (answer == null) {
-                return 0;
-            }
-            s.output().done(answer, "Deleted " + name);
-            return 0;
+        Delete() {
+            super(COLLECTION);
         }
     }
 }

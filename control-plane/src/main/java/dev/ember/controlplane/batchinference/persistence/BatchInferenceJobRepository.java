@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.BatchInferenceJobName;
 import dev.ember.common.name.DatasetName;
+import dev.ember.controlplane.job.persistence.JobEntity;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.web.list.KeysetQuery;
 import dev.ember.controlplane.web.list.ListRequest;
@@ -17,14 +18,14 @@ import dev.ember.controlplane.web.list.ListRequest;
 @ApplicationScoped
 public class BatchInferenceJobRepository
         implements
-            PanacheRepositoryBase<BatchInferenceJobEntity, BatchInferenceJobEntity.Key> {
+            PanacheRepositoryBase<BatchInferenceJobEntity, JobEntity.Key> {
 
     public Uni<BatchInferenceJobEntity> findByName(BatchInferenceJobName name) {
-        return findById(new BatchInferenceJobEntity.Key(name.account(), name.job()));
+        return findById(new JobEntity.Key(name.account(), name.job()));
     }
 
     public Uni<BatchInferenceJobEntity> findByNameForUpdate(BatchInferenceJobName name) {
-        return findById(new BatchInferenceJobEntity.Key(name.account(), name.job()), LockModeType.PESSIMISTIC_WRITE);
+        return findById(new JobEntity.Key(name.account(), name.job()), LockModeType.PESSIMISTIC_WRITE);
     }
 
     /** A job that reads or writes the dataset and has not ended, if any. */

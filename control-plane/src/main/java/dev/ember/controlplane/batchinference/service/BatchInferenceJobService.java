@@ -1,8 +1,6 @@
 package dev.ember.controlplane.batchinference.service;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -21,16 +19,12 @@ import dev.ember.common.error.EmberException;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.NotFoundException;
-import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.JobProgressReported;
 import dev.ember.common.event.JobSpec;
-import dev.ember.common.event.JobUpdated;
 import dev.ember.common.name.BatchInferenceJobName;
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.ResourceIds;
-import dev.ember.common.outbox.Outbox;
-import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.batchinference.api.BatchInferenceJob;
 import dev.ember.controlplane.batchinference.api.ListBatchInferenceJobsResponse;
@@ -41,6 +35,7 @@ import dev.ember.controlplane.dataset.service.DatasetService;
 import dev.ember.controlplane.dataset.service.DatasetUsers;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.job.service.JobConfig;
+import dev.ember.controlplane.job.service.JobRecords;
 import dev.ember.controlplane.job.service.JobSizing;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.model.service.JobModels;
@@ -64,9 +59,6 @@ public class BatchInferenceJobService implements DatasetUsers {
     BatchInferenceJobRepository jobs;
 
     @Inject
-    AccountRepository accounts;
-
-    @Inject
     DatasetService datasets;
 
     @Inject
@@ -82,10 +74,7 @@ public class BatchInferenceJobService implements DatasetUsers {
     BatchResults results;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    Clock clock;
+    JobRecords records;
 
     record Request(String jobId, String displayName, ModelName model, DatasetName input, DatasetName output,
             int maxTokens, Double temperature, Double topP, Integer topK, int n) {
@@ -96,8 +85,7 @@ public class BatchInferenceJobService implements DatasetUsers {
         caller.requireWrite(account);
         Request r = validate(account, jobId == null ? UUID.randomUUID().toString() : jobId, body);
         BatchInferenceJobName name = new BatchInferenceJobName(account, r.jobId());
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+        return records.accountExists(account)
                 .chain(() -> jobs.findByName(name))
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> datasets.readyDataset(account, r.input(), "inputDatasetId"))
@@ -116,7 +104,7 @@ public class BatchInferenceJobService implements DatasetUsers {
 
     private Uni<BatchInferenceJob> persist(Caller caller, BatchInferenceJobName name, Request r, String model,
             long rows, int gpus) {
-        Instant now = now();
+        Instant now = records.now();
         BatchInferenceJobEntity e = new BatchInferenceJobEntity();
         e.accountId = name.account();
         e.jobId = name.job();
@@ -155,22 +143,9 @@ public class BatchInferenceJobService implements DatasetUsers {
 
     @WithSession
     public Uni<ListBatchInferenceJobsResponse> list(Caller caller, ListRequest request) {
-        String account = request.account();
-        caller.requireAccess(account);
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> jobs.count(request))
-                .chain(total -> jobs.page(request, request.pageSize() + 1).map(rows -> {
-                    boolean more = rows.size() > request.pageSize();
-                    List<BatchInferenceJobEntity> page = more ? rows.subList(0, request.pageSize()) : rows;
-                    String next = null;
-                    if (more) {
-                        BatchInferenceJobEntity last = page.get(page.size() - 1);
-                        next = request.nextPageToken(BatchLists.sortKey(last, request), last.jobId);
-                    }
-                    return new ListBatchInferenceJobsResponse(page.stream().map(BatchMapper::toApi).toList(), next,
-                            Math.toIntExact(total));
-                }));
+        return records.list(caller, request, jobs::count, jobs::page,
+                (page, next, total) -> new ListBatchInferenceJobsResponse(
+                        page.stream().map(BatchMapper::toApi).toList(), next, total));
     }
 
     /**
@@ -180,8 +155,7 @@ public class BatchInferenceJobService implements DatasetUsers {
     @WithTransaction
     public Uni<Void> delete(Caller caller, BatchInferenceJobName name) {
         return writable(caller, name).chain(e -> {
-            e.generation++;
-            e.progressSequence = 0;
+            JobRecords.newCommand(e);
             Uni<Void> output = JobStates.COMPLETED.equals(e.state)
                     ? Uni.createFrom().voidItem()
                     : datasetRows.findByNameForUpdate(new DatasetName(e.accountId, e.outputDatasetId))
@@ -198,31 +172,13 @@ public class BatchInferenceJobService implements DatasetUsers {
     public Uni<Void> applyProgress(JobProgressReported r) {
         BatchInferenceJobName name = BatchInferenceJobName.parse("name", r.name());
         return jobs.findByNameForUpdate(name).map(e -> {
-            if (e == null || !e.uid.equals(r.uid()) || r.generation() != e.generation
-                    || r.sequence() <= e.progressSequence) {
+            if (!records.accept(e, r) || JobStates.ended(e.state) || JobStates.WRITING_RESULTS.equals(e.state)
+                    || !records.advance(e, r, "running")) {
                 return false;
             }
-            e.progressSequence = r.sequence();
-            e.completedUnits = r.completedUnits();
-            e.percent = r.percent();
-            e.updateTime = now();
-            if (JobStates.ended(e.state) || JobStates.WRITING_RESULTS.equals(e.state)) {
-                return false;
-            }
-            switch (r.state()) {
-                case JobProgressReported.PENDING -> set(e, JobStates.PENDING, "OK", "waiting for GPUs: " + r.message());
-                case JobProgressReported.RUNNING -> set(e, JobStates.RUNNING, "OK", "running on "
-                        + r.acceleratorCount() + " x " + r.acceleratorType() + " in " + r.region());
-                case JobProgressReported.FAILED -> set(e, JobStates.FAILED, "FAILED_PRECONDITION", r.message());
-                case JobProgressReported.CANCELLED -> set(e, JobStates.CANCELLED, "CANCELLED", r.message());
-                case JobProgressReported.COMPLETED -> {
-                    set(e, JobStates.WRITING_RESULTS, "OK", "every row answered: writing "
-                            + "accounts/" + e.accountId + "/datasets/" + e.outputDatasetId);
-                    return true;
-                }
-                default -> LOG.warnf("Job %s: unknown state %s reported", name, r.state());
-            }
-            return false;
+            records.set(e, JobStates.WRITING_RESULTS, "OK", "every row answered: writing "
+                    + "accounts/" + e.accountId + "/datasets/" + e.outputDatasetId);
+            return true;
         }).invoke(writing -> {
             if (writing) {
                 results.trigger();
@@ -328,35 +284,15 @@ public class BatchInferenceJobService implements DatasetUsers {
     }
 
     Uni<Void> publish(BatchInferenceJobEntity e, String desired) {
-        JobSpec spec = new JobSpec(e.name(), e.uid, JobSpec.BATCH_INFERENCE, e.generation, desired, e.acceleratorType,
-                e.acceleratorCount, e.rowCount, e.completedUnits, 0, clock.instant());
-        return outbox.add(EventTypes.JOB_UPDATED, e.name(), new JobUpdated(spec));
-    }
-
-    void set(BatchInferenceJobEntity e, String state, String code, String message) {
-        e.state = state;
-        e.statusCode = code;
-        e.statusMessage = message == null ? "" : message;
-        e.updateTime = now();
+        return records.publish(e, JobSpec.BATCH_INFERENCE, desired, e.rowCount, 0);
     }
 
     Uni<BatchInferenceJobEntity> readable(Caller caller, BatchInferenceJobName name) {
-        if (!caller.platformAdmin() && !caller.accountId().equals(name.account())) {
-            return Uni.createFrom().failure(notFound(name));
-        }
-        return jobs.findByName(name).onItem().ifNull().failWith(() -> notFound(name));
+        return records.readable(caller, name.account(), () -> jobs.findByName(name), () -> notFound(name));
     }
 
     Uni<BatchInferenceJobEntity> writable(Caller caller, BatchInferenceJobName name) {
-        if (!caller.platformAdmin() && !caller.accountId().equals(name.account())) {
-            return Uni.createFrom().failure(notFound(name));
-        }
-        caller.requireWrite(name.account());
-        return jobs.findByNameForUpdate(name).onItem().ifNull().failWith(() -> notFound(name));
-    }
-
-    Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return records.writable(caller, name.account(), () -> jobs.findByNameForUpdate(name), () -> notFound(name));
     }
 
     static NotFoundException notFound(BatchInferenceJobName name) {

@@ -2,7 +2,7 @@ package dev.ember.controlplane.batchinference.service;
 
 import java.util.List;
 
-import dev.ember.controlplane.batchinference.persistence.BatchInferenceJobEntity;
+import dev.ember.controlplane.job.service.JobLists;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.web.list.ListRequest;
 import dev.ember.controlplane.web.list.ListSpec;
@@ -13,14 +13,11 @@ import dev.ember.controlplane.web.list.ListSpec;
  */
 public final class BatchLists {
 
-    static final ListSpec.SortKey CREATE_TIME = new ListSpec.SortKey("createTime", "createTime", true);
     public static final ListSpec SPEC = new ListSpec("BatchInferenceJobEntity", "accountId", "jobId",
             List.of(new ListSpec.Field("state", "state", JobStates.ALL),
                     new ListSpec.Field("model", "model", null),
                     new ListSpec.Field("displayName", "displayName", null)),
-            List.of(CREATE_TIME, new ListSpec.SortKey("name", "jobId", false),
-                    new ListSpec.SortKey("displayName", "displayName", false)),
-            CREATE_TIME);
+            List.of(JobLists.CREATE_TIME, JobLists.NAME, JobLists.DISPLAY_NAME), JobLists.CREATE_TIME);
 
     private BatchLists() {
     }
@@ -28,13 +25,5 @@ public final class BatchLists {
     public static ListRequest parse(String account, String pageSize, String pageToken, String filter,
             String orderBy) {
         return ListRequest.parse(SPEC, account, pageSize, pageToken, filter, orderBy);
-    }
-
-    static Object sortKey(BatchInferenceJobEntity e, ListRequest request) {
-        return switch (request.order().key().apiName()) {
-            case "name" -> e.jobId;
-            case "displayName" -> e.displayName;
-            default -> e.createTime;
-        };
     }
 }

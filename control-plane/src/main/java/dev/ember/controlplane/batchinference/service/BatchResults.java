@@ -30,6 +30,7 @@ import dev.ember.controlplane.blob.BlobUpload;
 import dev.ember.controlplane.dataset.persistence.DatasetEntity;
 import dev.ember.controlplane.dataset.persistence.DatasetRepository;
 import dev.ember.controlplane.dataset.service.DatasetService;
+import dev.ember.controlplane.job.service.JobRecords;
 import dev.ember.controlplane.job.service.JobStates;
 
 /**
@@ -52,7 +53,7 @@ public class BatchResults {
     DatasetRepository datasets;
 
     @Inject
-    BatchInferenceJobService service;
+    JobRecords records;
 
     @Inject
     BlobStore blobs;
@@ -152,7 +153,7 @@ public class BatchResults {
             }
             return datasets.findByNameForUpdate(new DatasetName(job.accountId, job.outputDatasetId)).invoke(out -> {
                 if (out == null || !out.uid.equals(outputUid)) {
-                    service.set(locked, JobStates.FAILED, "ABORTED", "its output dataset was deleted while the "
+                    records.set(locked, JobStates.FAILED, "ABORTED", "its output dataset was deleted while the "
                             + "results were written");
                     return;
                 }
@@ -164,12 +165,12 @@ public class BatchResults {
                 out.exampleCount = answers.rows;
                 out.estimatedTokens = answers.inputTokens + answers.outputTokens;
                 out.averageTurns = answers.rows == 0 ? 0 : 1;
-                out.updateTime = service.now();
+                out.updateTime = records.now();
                 locked.outputRows = answers.rows;
                 locked.inputTokens = answers.inputTokens;
                 locked.outputTokens = answers.outputTokens;
                 locked.percent = 100;
-                service.set(locked, JobStates.COMPLETED, "OK", answers.rows + " rows answered into "
+                records.set(locked, JobStates.COMPLETED, "OK", answers.rows + " rows answered into "
                         + out.name());
                 LOG.infof("Batch inference job %s completed: %d rows into %s", job.name(), answers.rows, out.name());
             }).replaceWithVoid();
@@ -179,7 +180,7 @@ public class BatchResults {
     private Uni<Void> fail(BatchInferenceJobEntity job, String why) {
         return Panache.withTransaction(() -> jobs.findByNameForUpdate(job.jobName()).invoke(locked -> {
             if (locked != null && JobStates.WRITING_RESULTS.equals(locked.state)) {
-                service.set(locked, JobStates.FAILED, "ABORTED", "the results could not be written: " + why);
+                records.set(locked, JobStates.FAILED, "ABORTED", "the results could not be written: " + why);
             }
         })).replaceWithVoid();
     }

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.SupervisedFineTuningJobName;
+import dev.ember.controlplane.job.persistence.JobEntity;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.web.list.KeysetQuery;
 import dev.ember.controlplane.web.list.ListRequest;
@@ -17,14 +18,14 @@ import dev.ember.controlplane.web.list.ListRequest;
 @ApplicationScoped
 public class SupervisedFineTuningJobRepository
         implements
-            PanacheRepositoryBase<SupervisedFineTuningJobEntity, SupervisedFineTuningJobEntity.Key> {
+            PanacheRepositoryBase<SupervisedFineTuningJobEntity, JobEntity.Key> {
 
     public Uni<SupervisedFineTuningJobEntity> findByName(SupervisedFineTuningJobName name) {
-        return findById(new SupervisedFineTuningJobEntity.Key(name.account(), name.job()));
+        return findById(new JobEntity.Key(name.account(), name.job()));
     }
 
     public Uni<SupervisedFineTuningJobEntity> findByNameForUpdate(SupervisedFineTuningJobName name) {
-        return findById(new SupervisedFineTuningJobEntity.Key(name.account(), name.job()),
+        return findById(new JobEntity.Key(name.account(), name.job()),
                 LockModeType.PESSIMISTIC_WRITE);
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.ModelName;
-import dev.ember.controlplane.finetuning.persistence.SupervisedFineTuningJobEntity;
+import dev.ember.controlplane.job.service.JobLists;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.web.list.ListRequest;
 import dev.ember.controlplane.web.list.ListSpec;
@@ -15,7 +15,6 @@ import dev.ember.controlplane.web.list.ListSpec;
  */
 public final class SftLists {
 
-    static final ListSpec.SortKey NAME = new ListSpec.SortKey("name", "jobId", false);
     public static final ListSpec SPEC = new ListSpec("SupervisedFineTuningJobEntity", "accountId", "jobId",
             List.of(new ListSpec.Field("state", "state", JobStates.ALL),
                     new ListSpec.Field("dataset", "datasetId", null,
@@ -28,9 +27,7 @@ public final class SftLists {
                                     ? ModelName.parse("outputModel", value).model()
                                     : value),
                     new ListSpec.Field("displayName", "displayName", null)),
-            List.of(NAME, new ListSpec.SortKey("createTime", "createTime", true),
-                    new ListSpec.SortKey("displayName", "displayName", false)),
-            NAME);
+            List.of(JobLists.NAME, JobLists.CREATE_TIME, JobLists.DISPLAY_NAME), JobLists.NAME);
 
     private SftLists() {
     }
@@ -38,13 +35,5 @@ public final class SftLists {
     public static ListRequest parse(String account, String pageSize, String pageToken, String filter,
             String orderBy) {
         return ListRequest.parse(SPEC, account, pageSize, pageToken, filter, orderBy);
-    }
-
-    static Object sortKey(SupervisedFineTuningJobEntity e, ListRequest request) {
-        return switch (request.order().key().apiName()) {
-            case "createTime" -> e.createTime;
-            case "displayName" -> e.displayName;
-            default -> e.jobId;
-        };
     }
 }

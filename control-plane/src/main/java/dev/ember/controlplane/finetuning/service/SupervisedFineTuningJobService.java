@@ -1,9 +1,7 @@
 package dev.ember.controlplane.finetuning.service;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,15 +18,11 @@ import dev.ember.common.error.AlreadyExistsException;
 import dev.ember.common.error.FailedPreconditionException;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.NotFoundException;
-import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.JobProgressReported;
 import dev.ember.common.event.JobSpec;
-import dev.ember.common.event.JobUpdated;
 import dev.ember.common.name.DatasetName;
 import dev.ember.common.name.ModelName;
 import dev.ember.common.name.SupervisedFineTuningJobName;
-import dev.ember.common.outbox.Outbox;
-import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.dataset.persistence.DatasetEntity;
 import dev.ember.controlplane.dataset.service.DatasetService;
@@ -39,6 +33,7 @@ import dev.ember.controlplane.finetuning.api.SupervisedFineTuningJob;
 import dev.ember.controlplane.finetuning.persistence.SupervisedFineTuningJobEntity;
 import dev.ember.controlplane.finetuning.persistence.SupervisedFineTuningJobRepository;
 import dev.ember.controlplane.job.service.JobConfig;
+import dev.ember.controlplane.job.service.JobRecords;
 import dev.ember.controlplane.job.service.JobSizing;
 import dev.ember.controlplane.job.service.JobStates;
 import dev.ember.controlplane.model.service.JobModels;
@@ -60,9 +55,6 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     SupervisedFineTuningJobRepository jobs;
 
     @Inject
-    AccountRepository accounts;
-
-    @Inject
     DatasetService datasets;
 
     @Inject
@@ -72,10 +64,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     JobConfig config;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    Clock clock;
+    JobRecords records;
 
     @WithTransaction
     public Uni<SupervisedFineTuningJob> create(Caller caller, String account, String jobId,
@@ -86,8 +75,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                 ? parsed
                 : parsed.withJobId(account, UUID.randomUUID().toString());
         SupervisedFineTuningJobName name = new SupervisedFineTuningJobName(account, request.jobId());
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+        return records.accountExists(account)
                 .chain(() -> jobs.findByName(name))
                 .onItem().ifNotNull().failWith(() -> alreadyExists(name))
                 .chain(() -> datasets.readyDataset(account, request.dataset(), "dataset"))
@@ -118,7 +106,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
             throw InvalidArgumentException.field("baseModel", "'" + base.name() + "' is too large to fine-tune on "
                     + "one node of 8 GPUs");
         }
-        Instant now = now();
+        Instant now = records.now();
         SupervisedFineTuningJobEntity e = new SupervisedFineTuningJobEntity();
         e.accountId = name.account();
         e.jobId = name.job();
@@ -177,22 +165,9 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
 
     @WithSession
     public Uni<ListSupervisedFineTuningJobsResponse> list(Caller caller, ListRequest request) {
-        String account = request.account();
-        caller.requireAccess(account);
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                .chain(() -> jobs.count(request))
-                .chain(total -> jobs.page(request, request.pageSize() + 1).map(rows -> {
-                    boolean more = rows.size() > request.pageSize();
-                    List<SupervisedFineTuningJobEntity> page = more ? rows.subList(0, request.pageSize()) : rows;
-                    String next = null;
-                    if (more) {
-                        SupervisedFineTuningJobEntity last = page.get(page.size() - 1);
-                        next = request.nextPageToken(SftLists.sortKey(last, request), last.jobId);
-                    }
-                    return new ListSupervisedFineTuningJobsResponse(page.stream().map(SftMapper::toApi).toList(),
-                            next, Math.toIntExact(total));
-                }));
+        return records.list(caller, request, jobs::count, jobs::page,
+                (page, next, total) -> new ListSupervisedFineTuningJobsResponse(
+                        page.stream().map(SftMapper::toApi).toList(), next, total));
     }
 
     /**
@@ -209,10 +184,10 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                 throw new FailedPreconditionException("JOB_ENDED", "job '" + name + "' is " + e.state
                         + " and cannot be cancelled");
             }
-            e.generation++;
-            e.progressSequence = 0;
-            set(e, JobStates.CANCELLED, "CANCELLED", "cancelled by user '" + caller.userId() + "' at " + e.percent
-                    + "%; :resume continues from there");
+            JobRecords.newCommand(e);
+            records.set(e, JobStates.CANCELLED, "CANCELLED",
+                    "cancelled by user '" + caller.userId() + "' at " + e.percent
+                            + "%; :resume continues from there");
             LOG.infof("Fine-tuning job %s cancelled at %d%%", name, e.percent);
             return publish(e, JobSpec.CANCEL).map(v -> SftMapper.toApi(e));
         });
@@ -235,10 +210,9 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                             + "/models/" + e.outputModelId + "' exists now, so the job could not write its output; "
                             + "delete that model, or create a new job with another outputModel");
                 }
-                e.generation++;
-                e.progressSequence = 0;
+                JobRecords.newCommand(e);
                 e.completedTime = null;
-                set(e, JobStates.PENDING, "OK", "resuming at " + e.percent + "%: waiting for the scheduler");
+                records.set(e, JobStates.PENDING, "OK", "resuming at " + e.percent + "%: waiting for the scheduler");
                 LOG.infof("Fine-tuning job %s resumed at %d%%", name, e.percent);
                 return publish(e, JobSpec.RUN).map(v -> SftMapper.toApi(e));
             });
@@ -249,8 +223,7 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     @WithTransaction
     public Uni<Void> delete(Caller caller, SupervisedFineTuningJobName name) {
         return writable(caller, name).chain(e -> {
-            e.generation++;
-            e.progressSequence = 0;
+            JobRecords.newCommand(e);
             return publish(e, JobSpec.DELETE).chain(() -> jobs.delete(e))
                     .invoke(() -> LOG.infof("Fine-tuning job %s deleted by user '%s'", name, caller.userId()));
         });
@@ -264,31 +237,14 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     public Uni<Void> applyProgress(JobProgressReported r) {
         SupervisedFineTuningJobName name = SupervisedFineTuningJobName.parse("name", r.name());
         return jobs.findByNameForUpdate(name).chain(e -> {
-            if (e == null || !e.uid.equals(r.uid()) || r.generation() != e.generation
-                    || r.sequence() <= e.progressSequence) {
+            if (!records.accept(e, r)) {
                 return Uni.createFrom().voidItem();
             }
-            e.progressSequence = r.sequence();
-            e.completedUnits = r.completedUnits();
-            e.percent = r.percent();
             e.epoch = r.epoch();
-            e.updateTime = now();
-            if (JobStates.ended(e.state)) {
+            if (JobStates.ended(e.state) || !records.advance(e, r, "training")) {
                 return Uni.createFrom().voidItem();
             }
-            switch (r.state()) {
-                case JobProgressReported.PENDING -> set(e, JobStates.PENDING, "OK", "waiting for GPUs: "
-                        + r.message());
-                case JobProgressReported.RUNNING -> set(e, JobStates.RUNNING, "OK", "training on "
-                        + r.acceleratorCount() + " x " + r.acceleratorType() + " in " + r.region());
-                case JobProgressReported.FAILED -> set(e, JobStates.FAILED, "FAILED_PRECONDITION", r.message());
-                case JobProgressReported.CANCELLED -> set(e, JobStates.CANCELLED, "CANCELLED", r.message());
-                case JobProgressReported.COMPLETED -> {
-                    return complete(e, r);
-                }
-                default -> LOG.warnf("Job %s: unknown state %s reported", name, r.state());
-            }
-            return Uni.createFrom().voidItem();
+            return complete(e, r);
         });
     }
 
@@ -298,12 +254,12 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
                 .invoke(() -> {
                     e.completedTime = r.time().truncatedTo(ChronoUnit.MICROS);
                     e.percent = 100;
-                    set(e, JobStates.COMPLETED, "OK", "trained " + output + "; load it onto a deployment of "
+                    records.set(e, JobStates.COMPLETED, "OK", "trained " + output + "; load it onto a deployment of "
                             + e.baseModel + " with deployedModels");
                     LOG.infof("Fine-tuning job %s completed: %s is READY", e.name(), output);
                 })
                 .onFailure(AlreadyExistsException.class).recoverWithItem(f -> {
-                    set(e, JobStates.FAILED, "ALREADY_EXISTS", "the trained addon could not be saved: model '"
+                    records.set(e, JobStates.FAILED, "ALREADY_EXISTS", "the trained addon could not be saved: model '"
                             + output + "' was created meanwhile; delete it and :resume this job");
                     return null;
                 })
@@ -316,35 +272,15 @@ public class SupervisedFineTuningJobService implements DatasetUsers {
     }
 
     private Uni<Void> publish(SupervisedFineTuningJobEntity e, String desired) {
-        JobSpec spec = new JobSpec(e.name(), e.uid, JobSpec.SUPERVISED_FINE_TUNING, e.generation, desired,
-                e.acceleratorType, e.acceleratorCount, e.totalUnits, e.completedUnits, e.exampleCount, clock.instant());
-        return outbox.add(EventTypes.JOB_UPDATED, e.name(), new JobUpdated(spec));
-    }
-
-    private void set(SupervisedFineTuningJobEntity e, String state, String code, String message) {
-        e.state = state;
-        e.statusCode = code;
-        e.statusMessage = message == null ? "" : message;
-        e.updateTime = now();
+        return records.publish(e, JobSpec.SUPERVISED_FINE_TUNING, desired, e.totalUnits, e.exampleCount);
     }
 
     Uni<SupervisedFineTuningJobEntity> readable(Caller caller, SupervisedFineTuningJobName name) {
-        if (!caller.platformAdmin() && !caller.accountId().equals(name.account())) {
-            return Uni.createFrom().failure(notFound(name));
-        }
-        return jobs.findByName(name).onItem().ifNull().failWith(() -> notFound(name));
+        return records.readable(caller, name.account(), () -> jobs.findByName(name), () -> notFound(name));
     }
 
     Uni<SupervisedFineTuningJobEntity> writable(Caller caller, SupervisedFineTuningJobName name) {
-        if (!caller.platformAdmin() && !caller.accountId().equals(name.account())) {
-            return Uni.createFrom().failure(notFound(name));
-        }
-        caller.requireWrite(name.account());
-        return jobs.findByNameForUpdate(name).onItem().ifNull().failWith(() -> notFound(name));
-    }
-
-    Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return records.writable(caller, name.account(), () -> jobs.findByNameForUpdate(name), () -> notFound(name));
     }
 
     static NotFoundException notFound(SupervisedFineTuningJobName name) {
