@@ -19,12 +19,14 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.dataplane.auth.InferenceAuth;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.ratelimit.ServerlessConfig;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ReplicaWaiters;
+import dev.ember.dataplane.routing.RoutingTable;
 
 /**
- * The OpenAI-compatible endpoints, chat and text completions: any OpenAI SDK pointed at
+ * The OpenAI-compatible endpoints, chat and text completions and embeddings: any OpenAI SDK pointed at
  * {@code http://host:8081/inference/v1} works.
  */
 @Path("/inference/v1")
@@ -52,6 +54,9 @@ public class CompletionsResource {
     CompletionService completions;
 
     @Inject
+    EmbeddingService embeddings;
+
+    @Inject
     ReplicaWaiters waiters;
 
     @Inject
@@ -77,16 +82,30 @@ public class CompletionsResource {
                 () -> completions.stream(prepared), () -> completions.complete(prepared)));
     }
 
+    @POST
+    @Path("embeddings")
+    @Blocking
+    public Uni<Response> embeddings(@HeaderParam("Authorization") String authorization,
+            @HeaderParam(SESSION_AFFINITY) String session, @HeaderParam(WAIT_FOR_REPLICA) String wait,
+            EmbeddingRequest request) {
+        return handle(authorization, session, wait, request, embeddings::prepare, prepared -> {
+            InferenceService.Completed completed = embeddings.embed(prepared);
+            return served(Response.ok(completed.body(), MediaType.APPLICATION_JSON), prepared.rateLimits(),
+                    prepared.promptTokens(), prepared.deployment(), prepared.replica())
+                    .header(TIME_TO_FIRST_TOKEN, completed.timeToFirstToken().toMillis()).build();
+        });
+    }
+
     /** How an endpoint validates a request and prepares it on a replica. */
     @FunctionalInterface
-    interface Preparer<R> {
+    interface Preparer<R, P> {
 
-        InferenceService.Prepared prepare(KeyCache.Key caller, R request, InferenceService.Routing routing);
+        P prepare(KeyCache.Key caller, R request, InferenceService.Routing routing);
     }
 
     /** Authenticates, reads the routing headers, then serves the request (held for a replica when it asks). */
-    private <R> Uni<Response> handle(String authorization, String session, String wait, R request,
-            Preparer<R> preparer, Function<InferenceService.Prepared, Response> respond) {
+    private <R, P> Uni<Response> handle(String authorization, String session, String wait, R request,
+            Preparer<R, P> preparer, Function<P, Response> respond) {
         KeyCache.Key caller = auth.authenticate(authorization);
         InferenceService.Routing routed = routing(session);
         Duration hold = hold(wait);
@@ -148,11 +167,17 @@ public class CompletionsResource {
      */
     private static Response.ResponseBuilder served(Response.ResponseBuilder response,
             InferenceService.Prepared prepared) {
-        if (prepared.rateLimits() != null) {
-            prepared.rateLimits().headers().forEach(response::header);
+        return served(response, prepared.rateLimits(), prepared.promptTokens(), prepared.deployment(),
+                prepared.replica());
+    }
+
+    private static Response.ResponseBuilder served(Response.ResponseBuilder response, RateLimiter.Decision rateLimits,
+            int promptTokens, String deployment, RoutingTable.Replica replica) {
+        if (rateLimits != null) {
+            rateLimits.headers().forEach(response::header);
         }
-        return response.header(PROMPT_TOKENS, prepared.promptTokens())
-                .header(DEPLOYMENT, prepared.deployment())
-                .header(REPLICA, prepared.replica().state().name());
+        return response.header(PROMPT_TOKENS, promptTokens)
+                .header(DEPLOYMENT, deployment)
+                .header(REPLICA, replica.state().name());
     }
 }

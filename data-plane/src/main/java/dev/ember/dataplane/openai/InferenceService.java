@@ -150,6 +150,10 @@ public class InferenceService {
     public Prepared prepare(KeyCache.Key caller, GenerationRequest request, Sampling sampling, List<Prompt> prompts,
             String idPrefix, Drafter drafter, Routing routed) {
         DeploymentSpec deployment = models.resolve(request.model(), caller);
+        if (deployment.model().embedding()) {
+            throw InvalidArgumentException.field("model", "'" + request.model() + "' serves the embedding model "
+                    + deployment.model().name() + ", which generates no text: use /embeddings");
+        }
         boolean serverless = models.isServerless(deployment, caller);
         int context = deployment.contextLength();
         String limit = deployment.maxContextLength() > 0
@@ -231,7 +235,7 @@ public class InferenceService {
         return sampling.greedy() ? prompt.text().hashCode() : ThreadLocalRandom.current().nextLong();
     }
 
-    private static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
+    static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
         try {
             return replica.engine(deployment);
         } catch (ModelDoesNotFitException e) {
