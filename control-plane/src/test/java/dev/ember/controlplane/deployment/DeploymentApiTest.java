@@ -76,6 +76,19 @@ public class DeploymentApiTest {
     }
 
     @Test
+    void anEmbeddingModelFromTheCatalogDeploysOnOneGpuAndItsEventSaysItEmbeds() {
+        asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/nomic-embed-text-v1p5\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=nomic-one")
+                .then().statusCode(200)
+                .body("acceleratorCount", equalTo(1));
+        DeploymentCreated created = kafka().first(EventTypes.DEPLOYMENT_CREATED,
+                e -> e.subject().equals("accounts/acme/deployments/nomic-one"), Duration.ofSeconds(20))
+                .orElseThrow().data();
+        assertThat(created.deployment().model().embeddingDimensions()).isEqualTo(768);
+        assertThat(created.deployment().model().contextLength()).isEqualTo(8192);
+    }
+
+    @Test
     void largeModelsGetEnoughGpusByDefault() {
         asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-70b-instruct\"}")
                 .post("/v1/accounts/acme/deployments?deploymentId=llama-70b")

@@ -44,7 +44,7 @@ public final class ModelCatalog {
                 models.put(id, new ModelProfile(PREFIX + id, m.get("parameterCount").asLong(),
                         m.get("activeParameterCount").asLong(), m.get("layers").asInt(), m.get("hiddenSize").asInt(),
                         m.get("kvHeads").asInt(), m.get("headDim").asInt(), m.get("contextLength").asInt(),
-                        m.get("defaultPrecision").asText()));
+                        m.get("defaultPrecision").asText(), m.path("embeddingDimensions").asInt(0)));
             }
             return new ModelCatalog(models);
         } catch (IOException e) {

@@ -74,6 +74,10 @@ public class ModelEntity {
     @Column(name = "supports_lora")
     public boolean supportsLora;
 
+    /** The length of an embedding model's vectors; 0 for a model that generates text. */
+    @Column(name = "embedding_dimensions")
+    public int embeddingDimensions;
+
     @Column(name = "public_model")
     public boolean publicModel;
 
@@ -141,7 +145,7 @@ public class ModelEntity {
 
     public ModelProfile profile() {
         return new ModelProfile(name(), parameterCount, activeParameterCount, layers, hiddenSize, kvHeads, headDim,
-                contextLength, defaultPrecision);
+                contextLength, defaultPrecision, embeddingDimensions);
     }
 
     public static class Key implements Serializable {

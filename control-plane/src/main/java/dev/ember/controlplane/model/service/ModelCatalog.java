@@ -33,7 +33,7 @@ public class ModelCatalog {
 
     record CatalogModel(String modelId, String displayName, long parameterCount, long activeParameterCount,
             int layers, int hiddenSize, int kvHeads, int headDim, int contextLength, String defaultPrecision,
-            boolean supportsLora) {
+            boolean supportsLora, int embeddingDimensions) {
     }
 
     @Inject
@@ -80,6 +80,7 @@ public class ModelCatalog {
         e.contextLength = m.contextLength();
         e.defaultPrecision = m.defaultPrecision();
         e.supportsLora = m.supportsLora();
+        e.embeddingDimensions = m.embeddingDimensions();
         e.publicModel = true;
         e.uid = UUID.nameUUIDFromBytes((catalogAccount + "/" + m.modelId()).getBytes(StandardCharsets.UTF_8))
                 .toString();
