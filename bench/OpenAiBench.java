@@ -9,9 +9,10 @@
 //       Open-loop load: RATE chat completions a second (on up to 64 keep-alive connections), first for 10 s of
 //       warm-up (client and server JIT), then for SECONDS measured: each request timed from when it was issued at
 //       its due time (a busy server's queue counts: the client does not wait for it), in microseconds.
-//   hold-streams URL KEY MODEL STREAMS SECONDS
-//       Opens STREAMS concurrent streamed chat completions against URL, holds them SECONDS, and prints how many
-//       opened, how many got their first chunk and how many chunks arrived in all, once a second.
+//   hold-streams URL KEY MODEL STREAMS SECONDS [MAX_TOKENS]
+//       Opens STREAMS concurrent streamed chat completions (max_tokens MAX_TOKENS, default 1000) against URL, holds
+//       them SECONDS (a stream whose reply ends is followed by a new one), and prints how many are open, how many got
+//       their first chunk, how many completed and how many chunks arrived in all, once a second.
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,11 +55,13 @@ public class OpenAiBench {
         } else if (args.length >= 6 && args[0].equals("rate")) {
             rate(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     java.util.Arrays.copyOfRange(args, 6, args.length));
-        } else if (args.length == 6 && args[0].equals("hold-streams")) {
-            holdStreams(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        } else if ((args.length == 6 || args.length == 7) && args[0].equals("hold-streams")) {
+            holdStreams(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length == 7 ? Integer.parseInt(args[6]) : 1000);
         } else {
             System.err.println("usage: OpenAiBench server PORT [STREAM_INTERVAL_MS STREAM_SECONDS] | "
-                    + "rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...] | hold-streams URL KEY MODEL STREAMS SECONDS");
+                    + "rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...] | hold-streams URL KEY MODEL STREAMS SECONDS "
+                    + "[MAX_TOKENS]");
             System.exit(2);
         }
     }
@@ -165,50 +168,62 @@ public class OpenAiBench {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1000;
     }
 
-    static void holdStreams(String url, String key, String model, int streams, int seconds) throws Exception {
+    static void holdStreams(String url, String key, String model, int streams, int seconds, int maxTokens)
+            throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         java.net.URI uri = java.net.URI.create(url);
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(streams + 10)
                 .setMaxWaitQueueSize(-1).setKeepAlive(true).setIdleTimeout(0).setConnectTimeout(60_000));
-        Buffer body = Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":1000,"
+        Buffer body = Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":" + maxTokens + ","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a long story\"}]}");
         AtomicInteger open = new AtomicInteger();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
         AtomicLong chunks = new AtomicLong();
         long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        Runnable[] stream = new Runnable[1];
+        stream[0] = () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                .setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getRawPath())
+                .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json"))
+                .compose(r -> r.send(body))
+                .onSuccess(response -> {
+                    if (response.statusCode() != 200) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    open.incrementAndGet();
+                    boolean[] first = {true};
+                    response.handler(piece -> {
+                        chunks.incrementAndGet();
+                        if (first[0]) {
+                            first[0] = false;
+                            started.incrementAndGet();
+                        }
+                    });
+                    // A reply that ends is followed by the client's next request, so STREAMS stay open.
+                    response.endHandler(v -> {
+                        open.decrementAndGet();
+                        completed.incrementAndGet();
+                        if (System.nanoTime() < deadline) {
+                            stream[0].run();
+                        }
+                    });
+                    response.exceptionHandler(e -> open.decrementAndGet());
+                })
+                .onFailure(e -> failed.incrementAndGet());
         // Opened at up to 2,000 a second, as clients would arrive, not all in one instant.
         for (int i = 0; i < streams; i++) {
-            vertx.setTimer(1 + i / 2, t -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
-                    .setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getRawPath())
-                    .putHeader("Authorization", "Bearer " + key).putHeader("Content-Type", "application/json"))
-                    .compose(r -> r.send(body))
-                    .onSuccess(response -> {
-                        if (response.statusCode() != 200) {
-                            failed.incrementAndGet();
-                            return;
-                        }
-                        open.incrementAndGet();
-                        boolean[] first = {true};
-                        response.handler(piece -> {
-                            chunks.incrementAndGet();
-                            if (first[0]) {
-                                first[0] = false;
-                                started.incrementAndGet();
-                            }
-                        });
-                        response.endHandler(v -> open.decrementAndGet());
-                        response.exceptionHandler(e -> open.decrementAndGet());
-                    })
-                    .onFailure(e -> failed.incrementAndGet()));
+            vertx.setTimer(1 + i / 2, t -> stream[0].run());
         }
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
-            System.out.printf("t=%ds open=%d first-chunk=%d failed=%d chunks=%d%n", s, open.get(), started.get(),
-                    failed.get(), chunks.get());
+            System.out.printf("t=%ds open=%d first-chunk=%d completed=%d failed=%d chunks=%d%n", s, open.get(),
+                    started.get(), completed.get(), failed.get(), chunks.get());
         }
-        System.out.printf("held: open=%d failed=%d after %.0f s%n", open.get(), failed.get(),
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf("held: open=%d completed=%d failed=%d after %.0f s%n", open.get(), completed.get(),
+                failed.get(), (System.nanoTime() - start) / 1e9);
         vertx.close();
         System.exit(0);
     }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The data plane's proxy under load, on this machine, in one run (see bench/README.md):
+# The data plane under load, on this machine, in one run (see bench/README.md):
 #   bench/data-plane.sh [SECONDS] [CONNECTIONS]   requests/s and p50/p99 of a cheap mock OpenAI server directly, of
 #                                                 Ember's data plane proxying to it and of the Portkey gateway
 #                                                 proxying to it (wrk, closed loop), their ratios, and the p99 that
 #                                                 Ember adds at a fixed 1,000 requests/s (open loop); defaults 20 64
-#   bench/data-plane.sh sse [STREAMS] [SECONDS]   STREAMS concurrent SSE streams held open through the data plane's
-#                                                 proxy to a slowly streaming mock, with the data plane's RSS from
-#                                                 /proc; defaults 10000 60
+#   bench/data-plane.sh sse [STREAMS] [SECONDS]   STREAMS concurrent SSE streams held open from the simulated engine
+#                                                 (one replica: its batch generates, the rest wait in its queue),
+#                                                 with the data plane's RSS from /proc; defaults 10000 60
+#   bench/data-plane.sh sse-proxy [STREAMS] [SECONDS]   the same through the data plane's proxy to a slowly
+#                                                 streaming mock (two sockets per stream)
 # Ember runs as ./ember up runs it (embedded PostgreSQL and Kafka, the data plane's own JVM flags); the scheduler and
 # control plane are stopped once the benched deployment is set up. Needs a JDK 17+, node and npm; installs wrk with
 # apt-get when it is missing, and the Portkey gateway into bench/node/node_modules.
@@ -15,8 +17,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 MODE=throughput
-if [[ "${1:-}" == "sse" ]]; then
-  MODE=sse
+if [[ "${1:-}" == "sse" || "${1:-}" == "sse-proxy" ]]; then
+  MODE="$1"
   shift
 fi
 MOCK_PORT="${BENCH_MOCK_PORT:-18091}"
@@ -64,9 +66,14 @@ wait_for() { # URL-or-file, what, seconds
   exit 1
 }
 
-if [[ "$MODE" == sse ]]; then
+if [[ "$MODE" == sse* ]]; then
   STREAMS="${1:-10000}"
   SECONDS_HELD="${2:-60}"
+fi
+if [[ "$MODE" == sse ]]; then
+  # No mock: the streams are served by the simulated engine (one replica of bench-engine).
+  export QUARKUS_HTTP_ACCEPT_BACKLOG=16384
+elif [[ "$MODE" == sse-proxy ]]; then
   # A token every 5 s for the whole hold: the streams stay open, and pass 2,000 chunks/s at 10,000 streams.
   "${TOOLS[@]}" server "$MOCK_PORT" 5000 $((SECONDS_HELD + 120)) >"$WORK/mock.log" 2>&1 &
   export DATAPLANE_PROXY_MAX_CONNECTIONS_PER_HOST=$((STREAMS + 100))
@@ -76,15 +83,20 @@ if [[ "$MODE" == sse ]]; then
 else
   "${TOOLS[@]}" server "$MOCK_PORT" >"$WORK/mock.log" 2>&1 &
 fi
-PIDS+=($!)
-wait_for "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "the mock OpenAI server" 60
+if [[ "$MODE" != sse ]]; then
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "the mock OpenAI server" 60
+fi
 
 echo "Starting Ember (embedded PostgreSQL and Kafka; logs in $WORK)..."
-export DATAPLANE_PROXY_UPSTREAMS_BENCH_DEPLOYMENT=accounts/local/deployments/bench-proxy
-export DATAPLANE_PROXY_UPSTREAMS_BENCH_URLS="http://127.0.0.1:$MOCK_PORT/v1"
-export DATAPLANE_PROXY_UPSTREAMS_BENCH_MODEL=mock-model
+if [[ "$MODE" != sse ]]; then
+  export DATAPLANE_PROXY_UPSTREAMS_BENCH_DEPLOYMENT=accounts/local/deployments/bench-proxy
+  export DATAPLANE_PROXY_UPSTREAMS_BENCH_URLS="http://127.0.0.1:$MOCK_PORT/v1"
+  export DATAPLANE_PROXY_UPSTREAMS_BENCH_MODEL=mock-model
+fi
 java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
-  dev.ember.local.DataPlaneBench "$WORK/ember.env" "$WORK/home" >"$WORK/platform.log" 2>&1 &
+  dev.ember.local.DataPlaneBench "$WORK/ember.env" "$WORK/home" "$([[ "$MODE" == sse ]] && echo engine || echo proxy)" \
+  >"$WORK/platform.log" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/ember.env" "Ember" 300
 # shellcheck disable=SC1091
@@ -93,15 +105,23 @@ source "$WORK/ember.env"
 rss() { awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$1/status"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-if [[ "$MODE" == sse ]]; then
+if [[ "$MODE" == sse* ]]; then
   echo
-  echo "== $STREAMS concurrent SSE streams through the data plane's proxy, held ${SECONDS_HELD} s =="
+  if [[ "$MODE" == sse ]]; then
+    echo "== $STREAMS concurrent SSE streams from the simulated engine (one replica), held ${SECONDS_HELD} s =="
+    PER_SOCKET=1
+    MAX_TOKENS=1000 # the batch generates while the rest wait in its queue; a reply that ends is followed by another
+  else
+    echo "== $STREAMS concurrent SSE streams through the data plane's proxy, held ${SECONDS_HELD} s =="
+    PER_SOCKET=2
+    MAX_TOKENS=1000
+  fi
   echo "load average before: $(load); data plane (pid $EMBER_PID) RSS before: $(rss "$EMBER_PID")"
-  if (($(ulimit -n) < 2 * STREAMS + 2000)); then
-    echo "note: open files limited to $(ulimit -n) here (hard limit); the data plane holds 2 per stream"
+  if (($(ulimit -n) < PER_SOCKET * STREAMS + 2000)); then
+    echo "note: open files limited to $(ulimit -n) here (hard limit); the data plane holds $PER_SOCKET per stream"
   fi
   "${TOOLS[@]}" hold-streams "$EMBER_URL/chat/completions" "$EMBER_KEY" "$EMBER_MODEL" "$STREAMS" \
-    "$SECONDS_HELD" >"$WORK/streams.log" 2>&1 &
+    "$SECONDS_HELD" "$MAX_TOKENS" >"$WORK/streams.log" 2>&1 &
   CLIENT=$!
   PIDS+=("$CLIENT")
   PEAK=0

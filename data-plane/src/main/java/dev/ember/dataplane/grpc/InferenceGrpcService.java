@@ -2,7 +2,7 @@ package dev.ember.dataplane.grpc;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -15,7 +15,6 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
 import dev.ember.dataplane.auth.InferenceAuth;
@@ -24,7 +23,7 @@ import dev.ember.dataplane.openai.ChatService;
 import dev.ember.dataplane.openai.ChunkSink;
 import dev.ember.dataplane.openai.CompletionRequest;
 import dev.ember.dataplane.openai.CompletionService;
-import dev.ember.dataplane.openai.CompletionsResource;
+import dev.ember.dataplane.openai.InferenceRoutes;
 import dev.ember.dataplane.openai.InferenceService;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.proto.v1.ChatCompletion;
@@ -33,10 +32,10 @@ import dev.ember.proto.v1.Completion;
 import dev.ember.proto.v1.Inference;
 
 /**
- * The inference API over gRPC, next to {@link CompletionsResource} and as thin: the request message becomes the HTTP
+ * The inference API over gRPC, next to {@link InferenceRoutes} and as thin: the request message becomes the HTTP
  * request record, and the same {@link ChatService} and {@link CompletionService} validate, route and generate it. A
- * call is served on a worker thread, as an HTTP request is, since the engine's pacing blocks; a stream's messages go
- * out at the engine's pace, and a client that cancels ends the generation at its next token, freeing the replica.
+ * call is served on the event loop, as an HTTP request is, since the engine paces on timers; a stream's messages go
+ * out at the engine's pace, and a client that cancels ends the generation, freeing its place in the replica's batch.
  */
 @GrpcService
 @RegisterInterceptor(InferenceCallMetadata.class)
@@ -82,7 +81,7 @@ public class InferenceGrpcService implements Inference {
     @FunctionalInterface
     private interface Streamer {
 
-        Duration stream(InferenceService.Prepared prepared, ChunkSink sink) throws IOException;
+        InferenceService.Generation<Duration> stream(InferenceService.Prepared prepared, ChunkSink sink);
     }
 
     private <R> R toRecord(Message request, boolean stream, Class<R> type) {
@@ -90,16 +89,24 @@ public class InferenceGrpcService implements Inference {
     }
 
     private <M extends Message> Uni<M> unary(Function<KeyCache.Key, InferenceService.Prepared> prepare,
-            Function<InferenceService.Prepared, InferenceService.Completed> complete, Message.Builder response) {
+            Function<InferenceService.Prepared, InferenceService.Generation<InferenceService.Completed>> complete,
+            Message.Builder response) {
         String authorization = InferenceCallMetadata.HEADER.get();
         InferenceCallMetadata.Served served = InferenceCallMetadata.SERVED.get();
-        return Uni.createFrom().item(() -> {
+        return Uni.createFrom().<M>emitter(emitter -> {
             InferenceService.Prepared prepared = prepare.apply(auth.authenticate(authorization));
             served(served, prepared);
-            InferenceService.Completed completed = complete.apply(prepared);
-            served.put(CompletionsResource.TIME_TO_FIRST_TOKEN, completed.timeToFirstToken().toMillis());
-            return InferenceProtoJson.<M>toMessage(completed.body(), response, json);
-        }).runSubscriptionOn(workers()).onFailure().transform(InferenceGrpcErrors::toStatus);
+            InferenceService.Generation<InferenceService.Completed> generation = complete.apply(prepared);
+            emitter.onTermination(generation.cancel());
+            generation.done().whenComplete((completed, failure) -> {
+                if (failure != null) {
+                    emitter.fail(unwrap(failure));
+                    return;
+                }
+                served.put(InferenceRoutes.TIME_TO_FIRST_TOKEN, completed.timeToFirstToken().toMillis());
+                emitter.complete(InferenceProtoJson.<M>toMessage(completed.body(), response, json));
+            });
+        }).onFailure().transform(InferenceGrpcErrors::toStatus);
     }
 
     private <M extends Message> Multi<M> streamed(Function<KeyCache.Key, InferenceService.Prepared> prepare,
@@ -107,19 +114,25 @@ public class InferenceGrpcService implements Inference {
         String authorization = InferenceCallMetadata.HEADER.get();
         InferenceCallMetadata.Served served = InferenceCallMetadata.SERVED.get();
         return Multi.createFrom().<M>emitter(emitter -> {
-            try {
-                InferenceService.Prepared prepared = prepare.apply(auth.authenticate(authorization));
-                served(served, prepared);
-                Duration firstToken = streamer.stream(prepared,
-                        chunk -> emit(emitter, served, chunk, builder.get()));
-                served.trailer(CompletionsResource.TIME_TO_FIRST_TOKEN, firstToken.toMillis());
-                emitter.complete();
-            } catch (ClientCancelled e) {
-                // The client is gone: nothing to tell it. The generation has ended and the replica is free.
-            } catch (RuntimeException | IOException e) {
-                emitter.fail(e);
-            }
-        }).runSubscriptionOn(workers()).onFailure().transform(InferenceGrpcErrors::toStatus);
+            InferenceService.Prepared prepared = prepare.apply(auth.authenticate(authorization));
+            served(served, prepared);
+            InferenceService.Generation<Duration> generation = streamer.stream(prepared,
+                    chunk -> emit(emitter, served, chunk, builder.get()));
+            emitter.onTermination(generation.cancel());
+            generation.done().whenComplete((firstToken, failure) -> {
+                if (failure == null) {
+                    served.trailer(InferenceRoutes.TIME_TO_FIRST_TOKEN, firstToken.toMillis());
+                    emitter.complete();
+                } else if (!(unwrap(failure) instanceof ClientCancelled || emitter.isCancelled())) {
+                    emitter.fail(unwrap(failure));
+                }
+                // A client that cancelled is gone: nothing to tell it. The generation has ended, the replica is free.
+            });
+        }).onFailure().transform(InferenceGrpcErrors::toStatus);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private <M extends Message> void emit(MultiEmitter<? super M> emitter, InferenceCallMetadata.Served served,
@@ -132,13 +145,9 @@ public class InferenceGrpcService implements Inference {
 
     /** What the HTTP response headers say: prompt tokens, deployment, replica. */
     private static void served(InferenceCallMetadata.Served served, InferenceService.Prepared prepared) {
-        served.put(CompletionsResource.PROMPT_TOKENS, prepared.promptTokens());
-        served.put(CompletionsResource.DEPLOYMENT, prepared.deployment());
-        served.put(CompletionsResource.REPLICA, prepared.replica().state().name());
-    }
-
-    private static Executor workers() {
-        return Infrastructure.getDefaultWorkerPool();
+        served.put(InferenceRoutes.PROMPT_TOKENS, prepared.promptTokens());
+        served.put(InferenceRoutes.DEPLOYMENT, prepared.deployment());
+        served.put(InferenceRoutes.REPLICA, prepared.replica().state().name());
     }
 
     /** Ends a generation whose client cancelled the call, as a failed write ends an HTTP stream. */

@@ -1,7 +1,5 @@
 package dev.ember.dataplane.openai;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +7,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,18 +63,15 @@ public class ChatService {
     }
 
     /** The whole reply as one {@code chat.completion}, returned when the engine has generated all of it. */
-    public InferenceService.Completed complete(InferenceService.Prepared p) {
-        try {
-            var ttft = inference.run(p, InferenceService.TokenSink.NONE);
+    public InferenceService.Generation<InferenceService.Completed> complete(InferenceService.Prepared p) {
+        return inference.run(p, InferenceService.TokenSink.NONE).map(ttft -> {
             List<ChatCompletion.Choice> choices = p.choices().stream()
                     .map(c -> new ChatCompletion.Choice(c.index(), message(c.reply()),
                             ChatCompletion.Logprobs.of(c.reply().logprobs()), c.reply().finishReason()))
                     .toList();
             return new InferenceService.Completed(new ChatCompletion(p.id(), "chat.completion", p.created(),
                     p.request().model(), choices, p.usage()), ttft);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     private static ChatCompletion.Message message(Reply reply) {
@@ -89,14 +83,9 @@ public class ChatService {
                         reply.text()))));
     }
 
-    /** The reply as server-sent events, written when the response is. */
-    public StreamingOutput stream(InferenceService.Prepared p) {
-        return new ChatStream(p, inference, json);
-    }
-
-    /** The reply as chunks to {@code sink} at the engine's pace; returns how long the first token took. */
-    public Duration stream(InferenceService.Prepared p, ChunkSink sink) throws IOException {
-        return new ChatStream(p, inference, json).deliver(sink);
+    /** The reply as chunks to {@code sink} at the engine's pace; completes with how long the first token took. */
+    public InferenceService.Generation<Duration> stream(InferenceService.Prepared p, ChunkSink sink) {
+        return new ChatStream(p, inference).deliver(sink);
     }
 
     /**

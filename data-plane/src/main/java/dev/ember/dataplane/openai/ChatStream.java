@@ -3,8 +3,6 @@ package dev.ember.dataplane.openai;
 import java.io.IOException;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.ember.dataplane.openai.ChatCompletionChunk.Delta;
 import dev.ember.dataplane.openai.ChatCompletionChunk.FunctionDelta;
 import dev.ember.dataplane.openai.ChatCompletionChunk.ToolCallDelta;
@@ -18,8 +16,8 @@ import dev.ember.dataplane.openai.InferenceService.Choice;
  */
 final class ChatStream extends EventStream {
 
-    ChatStream(InferenceService.Prepared prepared, InferenceService inference, ObjectMapper json) {
-        super(prepared, inference, json);
+    ChatStream(InferenceService.Prepared prepared, InferenceService inference) {
+        super(prepared, inference);
     }
 
     @Override

@@ -1,17 +1,13 @@
 package dev.ember.dataplane.openai;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
@@ -33,9 +29,6 @@ public class CompletionService {
 
     @Inject
     InferenceService inference;
-
-    @Inject
-    ObjectMapper json;
 
     /** Validates, then prepares the request on a replica with every choice's reply drawn. */
     public InferenceService.Prepared prepare(KeyCache.Key caller, CompletionRequest request) {
@@ -69,28 +62,20 @@ public class CompletionService {
     }
 
     /** The whole {@code text_completion}, returned when the engine has generated all of it. */
-    public InferenceService.Completed complete(InferenceService.Prepared p) {
-        try {
-            var ttft = inference.run(p, InferenceService.TokenSink.NONE);
+    public InferenceService.Generation<InferenceService.Completed> complete(InferenceService.Prepared p) {
+        return inference.run(p, InferenceService.TokenSink.NONE).map(ttft -> {
             List<TextCompletion.Choice> choices = p.choices().stream()
                     .map(c -> new TextCompletion.Choice(c.index(), echo(p, c) + c.reply().text(),
                             logprobs(p, c, 0, c.reply().tokens().size(), 0), c.reply().finishReason()))
                     .toList();
             return new InferenceService.Completed(new TextCompletion(p.id(), TextCompletion.OBJECT, p.created(),
                     p.request().model(), choices, p.usage()), ttft);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
-    /** The reply as {@code text_completion} server-sent events, written when the response is. */
-    public StreamingOutput stream(InferenceService.Prepared p) {
-        return new CompletionStream(p, inference, json);
-    }
-
-    /** The reply as chunks to {@code sink} at the engine's pace; returns how long the first token took. */
-    public Duration stream(InferenceService.Prepared p, ChunkSink sink) throws IOException {
-        return new CompletionStream(p, inference, json).deliver(sink);
+    /** The reply as chunks to {@code sink} at the engine's pace; completes with how long the first token took. */
+    public InferenceService.Generation<Duration> stream(InferenceService.Prepared p, ChunkSink sink) {
+        return new CompletionStream(p, inference).deliver(sink);
     }
 
     /** The prompt the choice answers when {@code echo} asks for it, else "". */

@@ -3,8 +3,6 @@ package dev.ember.dataplane.openai;
 import java.io.IOException;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.ember.dataplane.openai.InferenceService.Choice;
 
 /**
@@ -16,8 +14,8 @@ final class CompletionStream extends EventStream {
     /** Characters of each choice's text sent so far: where the next token's {@code text_offset} is. */
     private final int[] offsets;
 
-    CompletionStream(InferenceService.Prepared prepared, InferenceService inference, ObjectMapper json) {
-        super(prepared, inference, json);
+    CompletionStream(InferenceService.Prepared prepared, InferenceService inference) {
+        super(prepared, inference);
         this.offsets = new int[prepared.choices().size()];
     }
 

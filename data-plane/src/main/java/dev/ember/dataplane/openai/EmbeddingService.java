@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vertx.core.Vertx;
 
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
@@ -52,6 +56,9 @@ public class EmbeddingService {
 
     @Inject
     RateLimiter limiter;
+
+    @Inject
+    Vertx vertx;
 
     /** A validated request bound to the replica that will serve it. */
     public record Prepared(EmbeddingRequest request, String deployment, RoutingTable.Replica replica,
@@ -120,24 +127,33 @@ public class EmbeddingService {
                 rateLimits);
     }
 
-    /** Reads the inputs on the replica (the engine's prefill of each, in one batch), then returns their vectors. */
-    public InferenceService.Completed embed(Prepared p) {
+    /**
+     * Reads the inputs on the replica (the engine's prefill of each, in one batch, paced on timers), then completes
+     * with their vectors.
+     */
+    public InferenceService.Generation<InferenceService.Completed> embed(Prepared p) {
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
-        Duration prefill;
-        try (AutoCloseable inFlight = p.replica().acquire();
-                Pacing pacing = new Pacing(p.engine(), p.tokens(), Collections.nCopies(p.tokens().size(), 0))) {
-            while (pacing.next() >= 0) {
-                // each input's prefill done
-            }
-            prefill = pacing.firstToken();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
+        Runnable release = p.replica().acquire();
+        Runnable record = () -> {
+            release.run();
             tracked.finish(0);
             usage.record(p.usageKey(), p.promptTokens(), 0);
+        };
+        Pacing pacing;
+        try {
+            pacing = new Pacing(p.engine(), p.tokens(), Collections.nCopies(p.tokens().size(), 0));
+        } catch (RuntimeException e) {
+            record.run();
+            throw e;
         }
+        // Each input's one step is its prefill; nothing is handed on until all are done.
+        CompletionStage<InferenceService.Completed> done = pacing.run(vertx, input -> {
+        }).whenComplete((prefill, failure) -> record.run()).thenApply(prefill -> vectors(p, prefill));
+        return new InferenceService.Generation<>(done,
+                () -> pacing.cancel(new CancellationException("the client left")));
+    }
+
+    private InferenceService.Completed vectors(Prepared p, Duration prefill) {
         String model = p.engine().model().model().name();
         List<EmbeddingList.Embedding> data = new ArrayList<>();
         for (int i = 0; i < p.inputs().size(); i++) {

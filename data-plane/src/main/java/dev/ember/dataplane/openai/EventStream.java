@@ -1,52 +1,25 @@
 package dev.ember.dataplane.openai;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import jakarta.ws.rs.core.StreamingOutput;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
- * A prepared request delivered as chunks while the engine produces them: on HTTP as server-sent events, one JSON
- * chunk per event, each flushed as it is written, and {@code data: [DONE]} after the last; or to any
- * {@link ChunkSink}. Subclasses say what the chunks are.
+ * A prepared request delivered as chunks while the engine produces them, to a {@link ChunkSink}: server-sent events on
+ * HTTP, the messages of a gRPC stream. Subclasses say what the chunks are.
  */
-abstract class EventStream implements StreamingOutput, InferenceService.TokenSink {
+abstract class EventStream implements InferenceService.TokenSink {
 
     protected final InferenceService.Prepared prepared;
     private final InferenceService inference;
-    private final ObjectMapper json;
     private ChunkSink sink;
 
-    EventStream(InferenceService.Prepared prepared, InferenceService inference, ObjectMapper json) {
+    EventStream(InferenceService.Prepared prepared, InferenceService inference) {
         this.prepared = prepared;
         this.inference = inference;
-        this.json = json;
     }
 
-    @Override
-    public void write(OutputStream out) throws IOException {
-        deliver(new ChunkSink() {
-
-            @Override
-            public void chunk(Object chunk) throws IOException {
-                out.write(("data: " + json.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-
-            @Override
-            public void done() throws IOException {
-                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-        });
-    }
-
-    /** Delivers the chunks to {@code to} at the engine's pace; returns how long the first token took. */
-    Duration deliver(ChunkSink to) throws IOException {
+    /** Delivers the chunks to {@code to} at the engine's pace; completes with how long the first token took. */
+    InferenceService.Generation<Duration> deliver(ChunkSink to) {
         this.sink = to;
         return inference.run(prepared, this);
     }

@@ -6,10 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import io.vertx.core.Vertx;
 
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
@@ -61,6 +66,9 @@ public class InferenceService {
 
     @Inject
     RateLimiter limiter;
+
+    @Inject
+    Vertx vertx;
 
     /**
      * One prompt of a request.
@@ -245,41 +253,21 @@ public class InferenceService {
 
     /**
      * Delivers every choice's tokens to {@code sink} at the engine's pace, each choice a sequence in the replica's
-     * batch. Load, usage (the prompt once, every token delivered) and each choice's serving metrics are recorded
-     * however it ends; a choice counts as a success once its end has been handed on.
+     * batch, on Vert.x timers (no thread waits). Load, usage (the prompt once, every token delivered) and each choice's
+     * serving metrics are recorded however it ends; a choice counts as a success once its end has been handed on. The
+     * generation fails with what the sink throws (a client that left), or when it is cancelled.
      *
-     * @return how long the engine took to the request's first token
+     * @return the generation, which completes with how long the engine took to the request's first token
      */
-    Duration run(Prepared p, TokenSink sink) throws IOException {
+    Generation<Duration> run(Prepared p, TokenSink sink) {
         List<Choice> choices = p.choices();
         LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
         List<InferenceMetrics.Request> timings = choices.stream().map(c -> p.timing(metrics)).toList();
         int[] sent = new int[choices.size()];
         String[] finished = new String[choices.size()];
-        try (AutoCloseable inFlight = p.replica().acquire();
-                Pacing pacing = new Pacing(p.engine(), choices.stream().map(Choice::promptTokens).toList(),
-                        choices.stream().map(c -> c.reply().tokens().size()).toList())) {
-            sink.started();
-            int left = choices.size();
-            for (int lane = pacing.next(); lane >= 0; lane = pacing.next()) {
-                Choice choice = choices.get(lane);
-                sink.token(choice, sent[lane]);
-                if (sent[lane] == 0) {
-                    timings.get(lane).firstToken();
-                } else {
-                    timings.get(lane).nextToken();
-                }
-                if (++sent[lane] == choice.reply().tokens().size()) {
-                    sink.finished(choice, --left == 0);
-                    finished[lane] = choice.reply().finishReason();
-                }
-            }
-            return pacing.firstToken();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        } finally {
+        Runnable release = p.replica().acquire();
+        Runnable record = () -> {
+            release.run();
             int delivered = 0;
             for (int i = 0; i < choices.size(); i++) {
                 delivered += sent[i];
@@ -288,6 +276,49 @@ public class InferenceService {
             tracked.finish(delivered);
             // A stream the client left early is billed for the tokens it was sent.
             usage.record(p.usageKey(), p.promptTokens(), delivered);
+        };
+        Pacing pacing;
+        try {
+            pacing = new Pacing(p.engine(), choices.stream().map(Choice::promptTokens).toList(),
+                    choices.stream().map(c -> c.reply().tokens().size()).toList());
+        } catch (RuntimeException e) {
+            record.run();
+            throw e;
+        }
+        int[] left = {choices.size()};
+        CompletionStage<Duration> done;
+        try {
+            sink.started();
+            done = pacing.run(vertx, lane -> {
+                Choice choice = choices.get(lane);
+                sink.token(choice, sent[lane]);
+                if (sent[lane] == 0) {
+                    timings.get(lane).firstToken();
+                } else {
+                    timings.get(lane).nextToken();
+                }
+                if (++sent[lane] == choice.reply().tokens().size()) {
+                    sink.finished(choice, --left[0] == 0);
+                    finished[lane] = choice.reply().finishReason();
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            pacing.cancel(e);
+            done = CompletableFuture.failedFuture(e);
+        }
+        return new Generation<>(done.whenComplete((firstToken, failure) -> record.run()),
+                () -> pacing.cancel(new CancellationException("the client left")));
+    }
+
+    /**
+     * A request being generated: {@code done} completes with its result when the engine is through with it, or fails;
+     * {@code cancel} ends it at once (its client left), taking its sequences out of the replica's batch.
+     */
+    public record Generation<T>(CompletionStage<T> done, Runnable cancel) {
+
+        /** The same generation, completing with {@code f} of the result. */
+        public <R> Generation<R> map(java.util.function.Function<? super T, ? extends R> f) {
+            return new Generation<>(done.thenApply(f), cancel);
         }
     }
 }

@@ -26,14 +26,24 @@ public class OpenAiErrors {
 
     private static final Logger LOG = Logger.getLogger(OpenAiErrors.class);
 
+    /** An error response as the endpoints send it: status, headers, and the {@code {"error": {...}}} body. */
+    public record Reply(int status, Map<String, String> headers, Map<String, Object> body) {
+
+        Response toResponse() {
+            Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
+            headers.forEach(response::header);
+            return response.build();
+        }
+    }
+
     @ServerExceptionMapper
     public Response ember(EmberException e) {
-        return respond(e);
+        return replyTo(e).toResponse();
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(JsonErrors.invalidArgument(e));
+        return replyTo(e).toResponse();
     }
 
     /** Quarkus has its own mappers for these two; ours give the API's error shape. */
@@ -54,40 +64,50 @@ public class OpenAiErrors {
         }
         int status = e.getResponse().getStatus();
         String message = status == 404 ? "no such API path" : e.getMessage();
-        return body(status, OpenAiError.typeFor(status), status == 404 ? "not_found" : "invalid_request_error", message,
-                null,
-                null);
+        return new Reply(status, Map.of(), error(OpenAiError.typeFor(status),
+                status == 404 ? "not_found" : "invalid_request_error", message, null)).toResponse();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        LOG.error("Unexpected error", e);
-        return body(500, "internal_error", "internal_error", "internal error", null, null);
+        return replyTo(e).toResponse();
     }
 
-    static Response respond(EmberException e) {
+    /**
+     * The response to {@code e}: an {@link EmberException} with its status, code, {@code Retry-After} and, for a
+     * rate limit, the {@code x-ratelimit-*} headers; a body that is not the JSON expected as 400; anything else 500.
+     */
+    public static Reply replyTo(Throwable e) {
+        if (e instanceof EmberException ember) {
+            return reply(ember);
+        }
+        if (e instanceof JsonProcessingException json) {
+            return reply(JsonErrors.invalidArgument(json));
+        }
+        LOG.error("Unexpected error", e);
+        return new Reply(500, Map.of(), error("internal_error", "internal_error", "internal error", null));
+    }
+
+    private static Reply reply(EmberException e) {
         if (e.code().httpStatus() >= 500) {
             LOG.warnf("Inference refused: %s", e.getMessage());
         }
         OpenAiError error = OpenAiError.of(e);
-        Long retryAfter = error.retryAfter() == null ? null : error.retryAfter().toSeconds();
-        if (e instanceof RateLimitedException limited) {
-            Response.ResponseBuilder response = builder(error.httpStatus(), error.type(), error.code(), error.message(),
-                    error.param(), retryAfter);
-            limited.decision().headers().forEach(response::header);
-            return response.build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (error.retryAfter() != null) {
+            headers.put("Retry-After", Long.toString(error.retryAfter().toSeconds()));
         }
-        return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(), retryAfter);
+        if (e instanceof RateLimitedException limited) {
+            headers.putAll(limited.decision().headers());
+        }
+        return new Reply(error.httpStatus(), headers,
+                error(error.type(), error.code(), error.message(), error.param()));
     }
 
     /** The body of {@code e} for handlers that write their own responses (the proxy): {@code {"error": {...}}}. */
     public static Map<String, Object> bodyOf(EmberException e) {
         OpenAiError error = OpenAiError.of(e);
         return error(error.type(), error.code(), error.message(), error.param());
-    }
-
-    private static Response body(int status, String type, String code, String message, String param, Long retry) {
-        return builder(status, type, code, message, param, retry).build();
     }
 
     private static Map<String, Object> error(String type, String code, String message, String param) {
@@ -100,15 +120,5 @@ public class OpenAiErrors {
             error.put("param", param);
         }
         return Map.of("error", error);
-    }
-
-    private static Response.ResponseBuilder builder(int status, String type, String code, String message,
-            String param, Long retry) {
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(error(type, code, message, param));
-        if (retry != null) {
-            response.header("Retry-After", retry);
-        }
-        return response;
     }
 }

@@ -3,18 +3,30 @@ package dev.ember.dataplane.openai;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Vertx;
 
 import dev.ember.dataplane.engine.ReplicaEngine;
 
 /**
  * Holds a request to the pace of its replica's simulated engine. Each choice of the request is a sequence in the
  * replica's batch: its first token comes after the engine's time to first token, each next one after a decode step of
- * the batch as it is then, and a sequence leaves the batch when its last token is out. {@link #next} hands out the
- * tokens of all the sequences in the order they are due. Deadlines accumulate, so the pace does not drift with sleep
- * overhead. Blocks the calling (worker) thread.
+ * the batch as it is then, and a sequence leaves the batch when its last token is out. {@link #run} hands out the
+ * tokens of all the sequences in the order they are due, each from a Vert.x timer set for its deadline, so a waiting
+ * request holds no thread: ten thousand open streams cost ten thousand timers, not ten thousand threads. Deadlines
+ * accumulate in nanoseconds, so the pace does not drift with the timers' millisecond granularity.
  */
-final class Pacing implements AutoCloseable {
+final class Pacing {
+
+    /** Receives each token as it is due: the index of the sequence it belongs to. Throwing ends the run. */
+    @FunctionalInterface
+    interface Step {
+
+        void token(int lane) throws Exception;
+    }
 
     /** One sequence: its place in the engine, the tokens it has left, and when the next one is due. */
     private static final class Lane {
@@ -32,7 +44,11 @@ final class Pacing implements AutoCloseable {
 
     private final List<Lane> lanes = new ArrayList<>();
     private final Duration firstToken;
-    private Lane last;
+    private final CompletableFuture<Duration> done = new CompletableFuture<>();
+    private Vertx vertx;
+    private Step step;
+    private long timer = -1;
+    private boolean over;
 
     /** Starts one sequence per entry: {@code promptTokens.get(i)} tokens of prompt, {@code outputTokens.get(i)} out. */
     Pacing(ReplicaEngine engine, List<Integer> promptTokens, List<Integer> outputTokens) {
@@ -48,7 +64,7 @@ final class Pacing implements AutoCloseable {
                         : first;
             }
         } catch (RuntimeException e) {
-            close();
+            lanes.forEach(lane -> lane.sequence.close());
             throw e;
         }
         this.firstToken = first == null ? Duration.ZERO : first;
@@ -60,45 +76,72 @@ final class Pacing implements AutoCloseable {
     }
 
     /**
-     * Waits for the next token of any sequence and returns that sequence's index; -1 when every sequence is done. A
-     * sequence's next token is priced when the one before it has been handed on, with the batch as it is then.
+     * Hands every token to {@code step} when it is due, on timers of {@code vertx} (on the caller's Vert.x context when
+     * it has one). A sequence's next token is priced when the one before it has been handed on, with the batch as it
+     * is then. Completes with {@link #firstToken} after the last token; fails with what {@code step} throws, or when
+     * {@link #cancel} is called. Either way every sequence has left the engine by then.
      */
-    int next() {
-        if (last != null) {
-            if (last.left == 0) {
-                last.sequence.close();
-            } else {
-                last.deadline += last.sequence.nextTokenDelay().toNanos();
-            }
-            last = null;
-        }
-        Lane due = null;
-        for (Lane lane : lanes) {
-            if (lane.left > 0 && (due == null || lane.deadline < due.deadline)) {
-                due = lane;
-            }
-        }
-        if (due == null) {
-            return -1;
-        }
-        waitUntil(due.deadline);
-        due.left--;
-        last = due;
-        return lanes.indexOf(due);
+    synchronized CompletionStage<Duration> run(Vertx vertx, Step step) {
+        this.vertx = vertx;
+        this.step = step;
+        advance();
+        return done;
     }
 
-    @Override
-    public void close() {
-        lanes.forEach(lane -> lane.sequence.close());
+    /** Ends the run now (the client left): the sequences leave the engine and the run fails with {@code why}. */
+    synchronized void cancel(Throwable why) {
+        end(why);
     }
 
-    private static void waitUntil(long deadline) {
-        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
+    /** Hands on every token due by now, then sets a timer for the next one. */
+    private synchronized void advance() {
+        timer = -1;
+        while (!over) {
+            Lane due = null;
+            for (Lane lane : lanes) {
+                if (lane.left > 0 && (due == null || lane.deadline < due.deadline)) {
+                    due = lane;
+                }
+            }
+            if (due == null) {
+                end(null);
                 return;
             }
+            long wait = due.deadline - System.nanoTime();
+            if (wait > 0) {
+                // Timers count whole milliseconds: round up, so no token leaves before its deadline.
+                timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)), id -> advance());
+                return;
+            }
+            due.left--;
+            try {
+                step.token(lanes.indexOf(due));
+            } catch (Throwable e) {
+                end(e);
+                return;
+            }
+            if (due.left == 0) {
+                due.sequence.close();
+            } else {
+                due.deadline += due.sequence.nextTokenDelay().toNanos();
+            }
+        }
+    }
+
+    private void end(Throwable failure) {
+        if (over) {
+            return;
+        }
+        over = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        lanes.forEach(lane -> lane.sequence.close());
+        if (failure == null) {
+            done.complete(firstToken);
+        } else {
+            done.completeExceptionally(failure);
         }
     }
 }

@@ -30,7 +30,7 @@ import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.metrics.InferenceMetrics;
-import dev.ember.dataplane.openai.CompletionsResource;
+import dev.ember.dataplane.openai.InferenceRoutes;
 import dev.ember.dataplane.openai.OpenAiErrors;
 import dev.ember.dataplane.routing.KeyCache;
 
@@ -186,7 +186,7 @@ final class ProxiedRequest {
         HttpServerResponse out = served(rc.response()).putHeader(HttpHeaders.CONTENT_TYPE,
                 type == null ? "application/json" : type);
         int promptTokens = prompt >= 0 ? prompt : estimatePrompt();
-        out.putHeader(CompletionsResource.PROMPT_TOKENS, Integer.toString(promptTokens));
+        out.putHeader(InferenceRoutes.PROMPT_TOKENS, Integer.toString(promptTokens));
         out.end(whole);
         finishWith(promptTokens, completion >= 0 ? completion : Tokenizer.count(whole.toString()), finishReason);
     }
@@ -295,8 +295,8 @@ final class ProxiedRequest {
     }
 
     private HttpServerResponse served(HttpServerResponse response) {
-        return response.setStatusCode(200).putHeader(CompletionsResource.DEPLOYMENT, deployment.name())
-                .putHeader(CompletionsResource.REPLICA, target.id());
+        return response.setStatusCode(200).putHeader(InferenceRoutes.DEPLOYMENT, deployment.name())
+                .putHeader(InferenceRoutes.REPLICA, target.id());
     }
 
     /** Answers with {@code e} in the OpenAI error shape. */

@@ -76,8 +76,8 @@ public class RoutingTable {
             return Optional.ofNullable(engine);
         }
 
-        /** Counts a request until the returned handle is closed. */
-        public AutoCloseable acquire() {
+        /** Counts a request until the returned release is run (once). */
+        public Runnable acquire() {
             outstanding.incrementAndGet();
             return outstanding::decrementAndGet;
         }
