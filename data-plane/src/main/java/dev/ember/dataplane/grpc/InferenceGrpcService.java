@@ -130,8 +130,11 @@ public class InferenceGrpcService implements Inference {
         emitter.emit(InferenceProtoJson.<M>toMessage(chunk, builder, json));
     }
 
-    /** What the HTTP response headers say: prompt tokens, deployment, replica. */
+    /** What the HTTP response headers say: prompt tokens, deployment, replica, and on serverless the rate limits. */
     private static void served(InferenceCallMetadata.Served served, InferenceService.Prepared prepared) {
+        if (prepared.rateLimits() != null) {
+            prepared.rateLimits().headers().forEach(served::put);
+        }
         served.put(CompletionsResource.PROMPT_TOKENS, prepared.promptTokens());
         served.put(CompletionsResource.DEPLOYMENT, prepared.deployment());
         served.put(CompletionsResource.REPLICA, prepared.replica().state().name());

@@ -42,7 +42,7 @@ public class CompletionsResource {
     public static final String SESSION_AFFINITY = "x-session-affinity";
     /** Opt-in: hold the request up to this many seconds for a replica instead of answering 503 at once. */
     public static final String WAIT_FOR_REPLICA = "x-ember-wait-for-replica";
-    static final int MAX_SESSION_LENGTH = 256;
+    public static final int MAX_SESSION_LENGTH = 256;
 
     @Inject
     InferenceAuth auth;
@@ -103,14 +103,18 @@ public class CompletionsResource {
         P prepare(KeyCache.Key caller, R request, InferenceService.Routing routing);
     }
 
-    /** Authenticates, reads the routing headers, then serves the request (held for a replica when it asks). */
+    /**
+     * Authenticates, reads the routing headers, then serves the request (held for a replica when it asks, and its key
+     * checked again when the replica is ready: one revoked meanwhile is a 401, not served).
+     */
     private <R, P> Uni<Response> handle(String authorization, String session, String wait, R request,
             Preparer<R, P> preparer, Function<P, Response> respond) {
         KeyCache.Key caller = auth.authenticate(authorization);
         InferenceService.Routing routed = routing(session);
         Duration hold = hold(wait);
         R body = required(request);
-        return waiters.hold(hold, () -> preparer.prepare(caller, body, routed)).map(respond);
+        return waiters.hold(hold, () -> auth.recheck(authorization), () -> preparer.prepare(caller, body, routed))
+                .map(respond);
     }
 
     private static <T> T required(T body) {

@@ -13,12 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.event.DeploymentSpec;
-import dev.ember.common.event.UsageReported;
 import dev.ember.dataplane.engine.Embeddings;
 import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.ratelimit.Admission;
 import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
@@ -51,7 +51,7 @@ public class EmbeddingService {
     UsageReporter usage;
 
     @Inject
-    RateLimiter limiter;
+    Admission admission;
 
     /** A validated request bound to the replica that will serve it. */
     public record Prepared(EmbeddingRequest request, String deployment, RoutingTable.Replica replica,
@@ -106,18 +106,12 @@ public class EmbeddingService {
             load.wakeUp(deployment.name());
             return new NoReadyReplicaException(deployment.name());
         });
-        boolean serverless = models.isServerless(deployment, caller);
-        RateLimiter.Decision rateLimits = null;
-        if (serverless) {
-            rateLimits = limiter.admit(caller.account(), tokens.stream().mapToLong(Integer::longValue).sum(),
-                    "input");
-        }
+        Admission.Admitted admitted = admission.admit(caller, deployment,
+                tokens.stream().mapToLong(Integer::longValue).sum(), "input");
         ReplicaEngine engine = InferenceService.engineOf(replica, deployment);
         return new Prepared(request, deployment.name(), replica, engine, List.copyOf(inputs), List.copyOf(tokens),
                 request.dimensions() == null ? modelDimensions : request.dimensions(), BASE64.equals(format),
-                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
-                        serverless ? UsageReported.SERVERLESS : UsageReported.DEDICATED_DEPLOYMENT),
-                rateLimits);
+                admitted.usageKey(), admitted.rateLimits());
     }
 
     /** Reads the inputs on the replica (the engine's prefill of each, in one batch), then returns their vectors. */

@@ -55,14 +55,13 @@ public class OpenAiErrors {
         int status = e.getResponse().getStatus();
         String message = status == 404 ? "no such API path" : e.getMessage();
         return body(status, OpenAiError.typeFor(status), status == 404 ? "not_found" : "invalid_request_error", message,
-                null,
                 null);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected error", e);
-        return body(500, "internal_error", "internal_error", "internal error", null, null);
+        return body(500, "internal_error", "internal_error", "internal error", null);
     }
 
     static Response respond(EmberException e) {
@@ -70,14 +69,26 @@ public class OpenAiErrors {
             LOG.warnf("Inference refused: %s", e.getMessage());
         }
         OpenAiError error = OpenAiError.of(e);
-        Long retryAfter = error.retryAfter() == null ? null : error.retryAfter().toSeconds();
-        if (e instanceof RateLimitedException limited) {
-            Response.ResponseBuilder response = builder(error.httpStatus(), error.type(), error.code(), error.message(),
-                    error.param(), retryAfter);
-            limited.decision().headers().forEach(response::header);
-            return response.build();
+        Response.ResponseBuilder response = builder(error.httpStatus(), error.type(), error.code(), error.message(),
+                error.param());
+        headersOf(e).forEach(response::header);
+        return response.build();
+    }
+
+    /**
+     * The headers that go with {@code e}: {@code Retry-After} (seconds) when it says when to retry, and on a 429 of
+     * the serverless rate limits the account's {@code x-ratelimit-*}.
+     */
+    public static Map<String, String> headersOf(EmberException e) {
+        OpenAiError error = OpenAiError.of(e);
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (error.retryAfter() != null) {
+            headers.put("Retry-After", Long.toString(error.retryAfter().toSeconds()));
         }
-        return body(error.httpStatus(), error.type(), error.code(), error.message(), error.param(), retryAfter);
+        if (e instanceof RateLimitedException limited) {
+            headers.putAll(limited.decision().headers());
+        }
+        return headers;
     }
 
     /** The body of {@code e} for handlers that write their own responses (the proxy): {@code {"error": {...}}}. */
@@ -86,8 +97,8 @@ public class OpenAiErrors {
         return error(error.type(), error.code(), error.message(), error.param());
     }
 
-    private static Response body(int status, String type, String code, String message, String param, Long retry) {
-        return builder(status, type, code, message, param, retry).build();
+    private static Response body(int status, String type, String code, String message, String param) {
+        return builder(status, type, code, message, param).build();
     }
 
     private static Map<String, Object> error(String type, String code, String message, String param) {
@@ -103,12 +114,7 @@ public class OpenAiErrors {
     }
 
     private static Response.ResponseBuilder builder(int status, String type, String code, String message,
-            String param, Long retry) {
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(error(type, code, message, param));
-        if (retry != null) {
-            response.header("Retry-After", retry);
-        }
-        return response;
+            String param) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(error(type, code, message, param));
     }
 }

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.ember.common.name.DeploymentName;
+import dev.ember.dataplane.routing.RoutingTable;
 
 /**
  * The deployments served by upstream OpenAI-compatible servers, read once from {@link ProxyConfig}. A misconfigured
@@ -81,6 +82,19 @@ public class Upstreams {
         /** The server with the fewest requests in flight. */
         Target leastLoaded() {
             return targets.stream().min(Comparator.comparingInt(Target::outstanding)).orElseThrow();
+        }
+
+        /**
+         * The server for a request: with a session key, the one the key hashes to (rendezvous hashing, as
+         * {@link RoutingTable#pick} does for replicas), so a session's requests reuse its server's prefix cache;
+         * without one, the least loaded.
+         */
+        Target pick(String session) {
+            if (session == null) {
+                return leastLoaded();
+            }
+            return targets.stream().max(Comparator.comparingLong((Target t) -> RoutingTable.affinity(session, t.id()))
+                    .thenComparing(Target::id)).orElseThrow();
         }
     }
 

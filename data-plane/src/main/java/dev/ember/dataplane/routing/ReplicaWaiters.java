@@ -59,13 +59,15 @@ public class ReplicaWaiters {
     /**
      * Runs {@code attempt}; when it finds no ready replica and {@code hold} is more than zero, waits (without a thread)
      * until a replica of the deployment is READY and runs it again, until {@code hold} has passed on the clock, when
-     * the attempt's 503 is the answer. Whatever follows the wait runs on a worker thread, as the attempt may block.
+     * the attempt's 503 is the answer. Before each attempt after a wait, {@code recheck} runs: what it throws (the
+     * caller's key revoked while the request waited) is the answer instead. Whatever follows the wait runs on a worker
+     * thread, as the attempt may block.
      */
-    public <T> Uni<T> hold(Duration hold, Supplier<T> attempt) {
-        return attempt(clock.instant().plus(hold), attempt);
+    public <T> Uni<T> hold(Duration hold, Runnable recheck, Supplier<T> attempt) {
+        return attempt(clock.instant().plus(hold), recheck, attempt);
     }
 
-    private <T> Uni<T> attempt(Instant deadline, Supplier<T> attempt) {
+    private <T> Uni<T> attempt(Instant deadline, Runnable recheck, Supplier<T> attempt) {
         try {
             return Uni.createFrom().item(attempt.get());
         } catch (NoReadyReplicaException e) {
@@ -75,7 +77,13 @@ public class ReplicaWaiters {
             return await(e.deployment(), deadline, () -> routing.deployment(e.deployment())
                     .flatMap(routing::leastLoadedReady).isPresent())
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(ready -> ready ? attempt(deadline, attempt) : Uni.createFrom().failure(e));
+                    .chain(ready -> {
+                        if (!ready) {
+                            return Uni.createFrom().failure(e);
+                        }
+                        recheck.run();
+                        return attempt(deadline, recheck, attempt);
+                    });
         }
     }
 
