@@ -1,5 +1,7 @@
 package dev.ember.controlplane.web;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import dev.ember.common.error.FieldViolation;
@@ -32,6 +34,23 @@ public final class QueryParams {
             return DEFAULT_PAGE_SIZE;
         }
         return size == 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
+    }
+
+    /**
+     * An RFC 3339 time such as 2026-11-01T00:00:00Z; null when unset (or not a time, which adds a violation naming
+     * {@code field}).
+     */
+    public static Instant time(String field, String value, List<FieldViolation> violations) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            violations.add(new FieldViolation(field, "must be an RFC 3339 time such as 2026-11-01T00:00:00Z, got '"
+                    + value + "'"));
+            return null;
+        }
     }
 
     public static boolean bool(String name, String value) {

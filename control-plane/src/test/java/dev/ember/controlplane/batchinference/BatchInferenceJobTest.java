@@ -110,6 +110,9 @@ class BatchInferenceJobTest {
                         "inferenceParameters.extraBody")));
         assertBadField(create("missing-model", "{\"model\": \"accounts/fireworks/models/nope\", "
                 + "\"inputDatasetId\": \"" + input + "\"}"), "model");
+        assertBadField(create("embedder", "{\"model\": \"accounts/fireworks/models/nomic-embed-text-v1p5\", "
+                + "\"inputDatasetId\": \"" + input + "\"}"), "model")
+                .body("message", containsString("is an embedding model"));
         assertBadField(create("missing-input", "{\"model\": \"" + LLAMA_8B + "\", "
                 + "\"inputDatasetId\": \"accounts/acme/datasets/nope\"}"), "inputDatasetId");
         assertBadField(create("taken-output", "{\"model\": \"" + LLAMA_8B + "\", \"inputDatasetId\": \"" + input

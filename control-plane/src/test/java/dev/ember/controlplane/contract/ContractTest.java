@@ -97,6 +97,17 @@ class ContractTest {
     }
 
     @Test
+    void serverlessRateLimits() {
+        asPlatformAdmin().body("{\"email\": \"owner@fireworks.example\"}").post("/v1/accounts?accountId=fireworks");
+        asPlatformAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"minReplicaCount\": 0}")
+                .post("/v1/accounts/fireworks/deployments?deploymentId=contract-serverless");
+        Response limits = asPlatformAdmin().get("/v1/accounts/acme/serverlessRateLimits?deployment="
+                + "accounts/fireworks/deployments/contract-serverless");
+        assertConforms(limits, "gatewayListAccountServerlessRateLimitsResponse");
+        assertThat(read(limits).path("rateLimits")).hasSize(3);
+    }
+
+    @Test
     void modelsAndDeployedModels() {
         assertConforms(asPlatformAdmin().get("/v1/" + LLAMA_8B), "gatewayModel");
         assertConforms(asPlatformAdmin().get("/v1/accounts/fireworks/models?pageSize=3"), "gatewayListModelsResponse");

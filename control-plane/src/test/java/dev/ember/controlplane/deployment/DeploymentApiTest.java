@@ -30,6 +30,7 @@ import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ReplicaStats;
+import dev.ember.controlplane.Platform;
 import dev.ember.testsupport.EmberInfraResource;
 import dev.ember.testsupport.KafkaEvents;
 
@@ -86,6 +87,25 @@ public class DeploymentApiTest {
                 .orElseThrow().data();
         assertThat(created.deployment().model().embeddingDimensions()).isEqualTo(768);
         assertThat(created.deployment().model().contextLength()).isEqualTo(8192);
+
+        // It generates nothing: no speculative decoding on it or by it, and no FAST shape.
+        String nomic = "accounts/fireworks/models/nomic-embed-text-v1p5";
+        Platform.assertBadField(asAdmin().body("{\"baseModel\": \"" + nomic + "\", \"ngramSpeculationLength\": 3}")
+                .post("/v1/accounts/acme/deployments?deploymentId=nomic-ngram"), "ngramSpeculationLength")
+                .body("message", containsString("is an embedding model"));
+        Platform.assertBadField(asAdmin().body("{\"baseModel\": \"" + nomic + "\", \"draftModel\": \"" + LLAMA_8B
+                + "\"}").post("/v1/accounts/acme/deployments?deploymentId=nomic-draft"), "draftModel");
+        Platform.assertBadField(asAdmin().body("{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-70b-instruct\", "
+                + "\"draftModel\": \"" + nomic + "\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=drafted-by-nomic"), "draftModel")
+                .body("message", containsString("is an embedding model"));
+        Platform.assertBadField(asAdmin().body("{\"baseModel\": \"" + nomic + "\", \"deploymentShape\": \"fast\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=nomic-fast"), "deploymentShape");
+        asAdmin().body("{\"baseModel\": \"" + nomic + "\", \"deploymentShape\": \"throughput\"}")
+                .post("/v1/accounts/acme/deployments?deploymentId=nomic-throughput").then().statusCode(200)
+                .body("deploymentShape", startsWith(
+                        "accounts/fireworks/deploymentShapes/nomic-embed-text-v1p5-throughput"))
+                .body("precision", equalTo("FP16"));
     }
 
     @Test

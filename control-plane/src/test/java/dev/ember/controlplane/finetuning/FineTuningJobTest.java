@@ -173,6 +173,9 @@ class FineTuningJobTest {
         assertBadField(create("no-lora", "{\"dataset\": \"" + dataset + "\", \"baseModel\": "
                 + "\"accounts/fireworks/models/gpt-oss-120b\"}"), "baseModel")
                 .body("message", containsString("does not support LoRA"));
+        assertBadField(create("embedder", "{\"dataset\": \"" + dataset + "\", \"baseModel\": "
+                + "\"accounts/fireworks/models/nomic-embed-text-v1p5\"}"), "baseModel")
+                .body("message", containsString("is an embedding model"));
         assertBadField(create("missing-model", "{\"dataset\": \"" + dataset + "\", \"baseModel\": "
                 + "\"accounts/fireworks/models/nope\"}"), "baseModel");
         assertBadField(create("unknown-field", "{" + good + ", \"isTurbo\": true}"), "isTurbo");

@@ -157,6 +157,8 @@ class ModelApiTest {
                 "model.peftDetails.baseModel").body("message", containsString("does not exist"));
         assertBadField(createLora(ADMIN_KEY, "acme", "x", "accounts/fireworks/models/gpt-oss-120b", 8),
                 "model.peftDetails.baseModel").body("message", containsString("does not support LoRA"));
+        assertBadField(createLora(ADMIN_KEY, "acme", "x", "accounts/fireworks/models/nomic-embed-text-v1p5", 8),
+                "model.peftDetails.baseModel").body("message", containsString("is an embedding model"));
         createLora(ADMIN_KEY, "acme", "base-lora", LLAMA_8B, 8).then().statusCode(200);
         assertBadField(createLora(ADMIN_KEY, "acme", "x", "accounts/acme/models/base-lora", 8),
                 "model.peftDetails.baseModel").body("message", containsString("itself a LoRA addon"));
@@ -179,6 +181,12 @@ class ModelApiTest {
                 .body("baseModelDetails.parameterCount", equalTo("8030000000"));
         as(beta).get("/v1/accounts/fireworks/models/deepseek-v3").then().statusCode(200)
                 .body("baseModelDetails.moe", equalTo(true));
+        as(beta).get("/v1/accounts/fireworks/models/nomic-embed-text-v1p5").then().statusCode(200)
+                .body("kind", equalTo("EMBEDDING_MODEL"))
+                .body("supportsLora", equalTo(false));
+        as(beta).queryParam("filter", "kind = \"EMBEDDING_MODEL\"").get("/v1/accounts/fireworks/models").then()
+                .statusCode(200)
+                .body("models.name", equalTo(List.of("accounts/fireworks/models/nomic-embed-text-v1p5")));
         as(beta).get("/v1/accounts/fireworks/models").then().statusCode(200)
                 .body("models.name", hasItem(LLAMA_8B));
 

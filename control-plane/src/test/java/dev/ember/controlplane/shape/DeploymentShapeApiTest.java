@@ -33,12 +33,15 @@ public class DeploymentShapeApiTest {
 
     public static final String SHAPES = "/v1/accounts/fireworks/deploymentShapes";
     static final String LLAMA_70B = "accounts/fireworks/models/llama-v3p1-70b-instruct";
-    /** The shipped catalog's models, each with three shapes. */
+    /** The shipped catalog's models: those that generate text have three shapes, embedding models one. */
     static final int CATALOG_MODELS = 6;
-    static final int CATALOG_SHAPES = CATALOG_MODELS * 3;
+    static final int EMBEDDING_MODELS = 1;
+    static final int GENERATIVE_MODELS = CATALOG_MODELS - EMBEDDING_MODELS;
+    static final int CATALOG_SHAPES = GENERATIVE_MODELS * 3 + EMBEDDING_MODELS;
+    static final String NOMIC = "accounts/fireworks/models/nomic-embed-text-v1p5";
 
     @Test
-    void everyCatalogModelHasThreeShapesListedInPages() {
+    void everyGenerativeCatalogModelHasThreeShapesListedInPages() {
         List<String> names = new ArrayList<>();
         String token = null;
         int pages = 0;
@@ -64,12 +67,28 @@ public class DeploymentShapeApiTest {
                 .body("deploymentShapes.presetType", equalTo(List.of("FAST", "MINIMAL", "THROUGHPUT")))
                 .body("deploymentShapes.baseModel", everyItem(equalTo(LLAMA_8B)));
         asAdmin().queryParam("filter", "presetType = \"FAST\"").get(SHAPES).then().statusCode(200)
-                .body("totalSize", equalTo(CATALOG_MODELS))
+                .body("totalSize", equalTo(GENERATIVE_MODELS))
                 .body("deploymentShapes.presetType", everyItem(equalTo("FAST")));
         asAdmin().queryParam("filter", "base_model = \"" + LLAMA_70B + "\" AND preset_type = \"MINIMAL\"")
                 .get(SHAPES).then().statusCode(200)
                 .body("deploymentShapes.name", equalTo(List.of("accounts/fireworks/deploymentShapes/"
                         + "llama-v3p1-70b-instruct-minimal")));
+    }
+
+    @Test
+    void anEmbeddingModelHasOneThroughputShapeWithoutSpeculation() {
+        asAdmin().queryParam("targetModel", NOMIC).get(SHAPES).then().statusCode(200)
+                .body("totalSize", equalTo(1))
+                .body("deploymentShapes[0].name", equalTo("accounts/fireworks/deploymentShapes/"
+                        + "nomic-embed-text-v1p5-throughput"))
+                .body("deploymentShapes[0].presetType", equalTo("THROUGHPUT"))
+                .body("deploymentShapes[0].modelType", equalTo("EMBEDDING_MODEL"))
+                .body("deploymentShapes[0].acceleratorType", equalTo("NVIDIA_A100_80GB"))
+                .body("deploymentShapes[0].acceleratorCount", equalTo(1))
+                .body("deploymentShapes[0].precision", equalTo("FP16"))
+                .body("deploymentShapes[0]", not(hasKey("draftModel")))
+                .body("deploymentShapes[0]", not(hasKey("ngramSpeculationLength")));
+        asAdmin().get(SHAPES + "/nomic-embed-text-v1p5-fast").then().statusCode(404);
     }
 
     @Test

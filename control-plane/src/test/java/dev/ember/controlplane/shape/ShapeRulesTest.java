@@ -21,16 +21,19 @@ import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.shape.service.ShapeRules;
 import dev.ember.controlplane.shape.service.ShapeSnapshot;
 
-/** The three shapes of each model of the shipped catalog, by the rules and the catalog's own figures. */
+/** The shapes of each model of the shipped catalog, by the rules and the catalog's own figures. */
 class ShapeRulesTest {
 
     static final List<ModelEntity> CATALOG = catalog();
+    /** The catalog's models that generate text, each with three shapes. */
+    static final List<ModelEntity> GENERATIVE = CATALOG.stream().filter(m -> !m.isEmbedding()).toList();
     static final Map<String, ModelEntity> BY_ID = CATALOG.stream()
             .collect(Collectors.toMap(m -> m.modelId, Function.identity()));
 
     @Test
-    void everyCatalogModelHasAFastAThroughputAndAMinimalShape() {
-        for (ModelEntity model : CATALOG) {
+    void everyGenerativeCatalogModelHasAFastAThroughputAndAMinimalShape() {
+        assertThat(GENERATIVE).hasSizeLessThan(CATALOG.size());
+        for (ModelEntity model : GENERATIVE) {
             assertThat(ShapeRules.shapesFor(model, CATALOG)).extracting(ShapeSnapshot::shapeId)
                     .containsExactly(model.modelId + "-fast", model.modelId + "-throughput",
                             model.modelId + "-minimal");
@@ -45,7 +48,7 @@ class ShapeRulesTest {
         assertHardware("gpt-oss-120b", "-minimal", AcceleratorType.NVIDIA_A100_80GB, 2, "FP8");
         // 671 GB fits on no eight 80 GB GPUs; eight H200s cost less than eight B200s.
         assertHardware("deepseek-v3", "-minimal", AcceleratorType.NVIDIA_H200_141GB, 8, "FP8");
-        for (ModelEntity model : CATALOG) {
+        for (ModelEntity model : GENERATIVE) {
             ShapeSnapshot minimal = shape(model.modelId, "-minimal");
             assertThat(minimal.draftModel()).isNull();
             assertThat(minimal.ngramSpeculationLength()).isNull();
@@ -61,7 +64,7 @@ class ShapeRulesTest {
         // Two H200s and two B200s both keep half free: the cheaper wins.
         assertHardware("gpt-oss-120b", "-throughput", AcceleratorType.NVIDIA_H200_141GB, 2, "FP8");
         assertHardware("deepseek-v3", "-throughput", AcceleratorType.NVIDIA_B200_180GB, 8, "FP8");
-        for (ModelEntity model : CATALOG) {
+        for (ModelEntity model : GENERATIVE) {
             ShapeSnapshot s = shape(model.modelId, "-throughput");
             long weights = Precision.FP8.weightBytes(model.parameterCount);
             AcceleratorType type = AcceleratorType.valueOf(s.acceleratorType());
@@ -95,13 +98,31 @@ class ShapeRulesTest {
 
     @Test
     void fastIsNeverSlowerHardwareThanThroughputAndMinimalNeverDearer() {
-        for (ModelEntity model : CATALOG) {
+        for (ModelEntity model : GENERATIVE) {
             ShapeSnapshot fast = shape(model.modelId, "-fast");
             ShapeSnapshot throughput = shape(model.modelId, "-throughput");
             ShapeSnapshot minimal = shape(model.modelId, "-minimal");
             assertThat(bandwidth(fast)).as(model.modelId).isGreaterThanOrEqualTo(bandwidth(throughput));
             assertThat(price(minimal)).as(model.modelId).isLessThanOrEqualTo(price(throughput));
         }
+    }
+
+    @Test
+    void anEmbeddingModelHasOnlyAThroughputShapeAtItsOwnPrecisionOnTheCheapestRoomyGpu() {
+        ModelEntity nomic = BY_ID.get("nomic-embed-text-v1p5");
+        assertThat(nomic.isEmbedding()).isTrue();
+        List<ShapeSnapshot> shapes = ShapeRules.shapesFor(nomic, CATALOG);
+        assertThat(shapes).extracting(ShapeSnapshot::shapeId).containsExactly("nomic-embed-text-v1p5-throughput");
+        ShapeSnapshot s = assertHardware("nomic-embed-text-v1p5", "-throughput", AcceleratorType.NVIDIA_A100_80GB, 1,
+                "FP16");
+        assertThat(s.presetType()).isEqualTo(ShapeRules.THROUGHPUT);
+        assertThat(s.modelType()).isEqualTo(ModelEntity.EMBEDDING_MODEL);
+        assertThat(s.draftModel()).isNull();
+        assertThat(s.draftTokenCount()).isNull();
+        assertThat(s.ngramSpeculationLength()).isNull();
+        // Never a draft model, even for a model whose ID shares its family prefix.
+        ModelEntity big = model("nomic-embed-text-v1p5-xl", 10_000_000_000L);
+        assertThat(ShapeRules.shapesFor(big, CATALOG).get(0).draftModel()).isNull();
     }
 
     @Test
@@ -160,6 +181,8 @@ class ShapeRulesTest {
                 e.displayName = m.get("displayName").asText();
                 e.activeParameterCount = m.get("activeParameterCount").asLong();
                 e.defaultPrecision = m.get("defaultPrecision").asText();
+                e.embeddingDimensions = m.path("embeddingDimensions").asInt(0);
+                e.kind = e.embeddingDimensions > 0 ? ModelEntity.EMBEDDING_MODEL : ModelEntity.HF_BASE_MODEL;
                 all.add(e);
             }
             return all;

@@ -37,6 +37,20 @@ public class InferenceAuth {
             throw new UnavailableException("starting", "the data plane is loading keys and deployments; retry shortly",
                     Duration.ofSeconds(1));
         }
+        KeyCache.Key found = check(authorization);
+        usage.used(found.name());
+        return found;
+    }
+
+    /**
+     * Checks again a key that authenticated a request earlier, as a request held for a replica is before it is
+     * served: revoked (its user deleted included) or expired since, it is refused as {@link #authenticate} would.
+     */
+    public KeyCache.Key recheck(String authorization) {
+        return check(authorization);
+    }
+
+    private KeyCache.Key check(String authorization) {
         String key = ApiKeys.fromAuthorization(authorization).orElseThrow(() -> new UnauthenticatedException(
                 "invalid_api_key", "missing API key: send 'Authorization: Bearer <key>'"));
         String hash = ApiKeys.hash(key);
@@ -46,7 +60,6 @@ public class InferenceAuth {
         if (found.expireTime() != null && !found.expireTime().isAfter(clock.instant())) {
             throw new UnauthenticatedException("API_KEY_EXPIRED", "the API key expired at " + found.expireTime());
         }
-        usage.used(found.name());
         return found;
     }
 

@@ -17,12 +17,14 @@ import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.dataplane.openai.OpenAiError;
+import dev.ember.dataplane.ratelimit.RateLimitedException;
 
 /**
  * Inference failures as gRPC statuses, from the same table as the HTTP errors ({@link OpenAiError}): the code from
  * the common error table, the same message, and in the trailers a google.rpc.Status with an ErrorInfo (reason = the
  * OpenAI {@code code}; metadata {@code type} and {@code param}), the BadRequest field violations, and a RetryInfo
- * plus a {@code retry-after} trailer (seconds) where HTTP sends Retry-After.
+ * plus a {@code retry-after} trailer (seconds) where HTTP sends Retry-After; a 429 of the serverless rate limits also
+ * has the account's {@code x-ratelimit-*} as trailers, as HTTP has them as headers.
  */
 final class InferenceGrpcErrors {
 
@@ -67,6 +69,10 @@ final class InferenceGrpcErrors {
             status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
                     .setSeconds(error.retryAfter().toSeconds())).build()));
             trailers.put(RETRY_AFTER, String.valueOf(error.retryAfter().toSeconds()));
+        }
+        if (e instanceof RateLimitedException limited) {
+            limited.decision().headers().forEach((name, value) -> trailers.put(Metadata.Key.of(name,
+                    Metadata.ASCII_STRING_MARSHALLER), value));
         }
         return StatusProto.toStatusRuntimeException(status.build(), trailers);
     }

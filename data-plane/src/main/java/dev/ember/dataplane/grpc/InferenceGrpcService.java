@@ -143,8 +143,11 @@ public class InferenceGrpcService implements Inference {
         emitter.emit(InferenceProtoJson.<M>toMessage(chunk, builder, json));
     }
 
-    /** What the HTTP response headers say: prompt tokens, deployment, replica. */
+    /** What the HTTP response headers say: prompt tokens, deployment, replica, and on serverless the rate limits. */
     private static void served(InferenceCallMetadata.Served served, InferenceService.Prepared prepared) {
+        if (prepared.rateLimits() != null) {
+            prepared.rateLimits().headers().forEach(served::put);
+        }
         served.put(InferenceRoutes.PROMPT_TOKENS, prepared.promptTokens());
         served.put(InferenceRoutes.DEPLOYMENT, prepared.deployment());
         served.put(InferenceRoutes.REPLICA, prepared.replica().state().name());

@@ -17,12 +17,13 @@ import io.vertx.core.Vertx;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.event.DeploymentSpec;
-import dev.ember.common.event.UsageReported;
 import dev.ember.dataplane.engine.Embeddings;
 import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
+import dev.ember.dataplane.proxy.Upstreams;
+import dev.ember.dataplane.ratelimit.Admission;
 import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
@@ -55,7 +56,10 @@ public class EmbeddingService {
     UsageReporter usage;
 
     @Inject
-    RateLimiter limiter;
+    Admission admission;
+
+    @Inject
+    Upstreams upstreams;
 
     @Inject
     Vertx vertx;
@@ -86,6 +90,7 @@ public class EmbeddingService {
             throw InvalidArgumentException.fields(violations);
         }
         DeploymentSpec deployment = models.resolve(request.model(), caller);
+        upstreams.requireSimulated(deployment.name());
         if (!deployment.model().embedding()) {
             throw InvalidArgumentException.field("model", "'" + request.model() + "' serves "
                     + deployment.model().name() + ", which is not an embedding model: use /chat/completions or "
@@ -113,18 +118,12 @@ public class EmbeddingService {
             load.wakeUp(deployment.name());
             return new NoReadyReplicaException(deployment.name());
         });
-        boolean serverless = models.isServerless(deployment, caller);
-        RateLimiter.Decision rateLimits = null;
-        if (serverless) {
-            rateLimits = limiter.admit(caller.account(), tokens.stream().mapToLong(Integer::longValue).sum(),
-                    "input");
-        }
+        Admission.Admitted admitted = admission.admit(caller, deployment,
+                tokens.stream().mapToLong(Integer::longValue).sum(), "input");
         ReplicaEngine engine = InferenceService.engineOf(replica, deployment);
         return new Prepared(request, deployment.name(), replica, engine, List.copyOf(inputs), List.copyOf(tokens),
                 request.dimensions() == null ? modelDimensions : request.dimensions(), BASE64.equals(format),
-                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
-                        serverless ? UsageReported.SERVERLESS : UsageReported.DEDICATED_DEPLOYMENT),
-                rateLimits);
+                admitted.usageKey(), admitted.rateLimits());
     }
 
     /**

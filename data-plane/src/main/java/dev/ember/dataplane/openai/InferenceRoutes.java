@@ -55,7 +55,7 @@ public class InferenceRoutes {
     public static final String SESSION_AFFINITY = "x-session-affinity";
     /** Opt-in: hold the request up to this many seconds for a replica instead of answering 503 at once. */
     public static final String WAIT_FOR_REPLICA = "x-ember-wait-for-replica";
-    static final int MAX_SESSION_LENGTH = 256;
+    public static final int MAX_SESSION_LENGTH = 256;
     /** After the proxy's route (which passes on whatever is not for a proxied deployment), before Quarkus REST. */
     static final int ORDER = RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT + 1;
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
@@ -122,26 +122,25 @@ public class InferenceRoutes {
     }
 
     /**
-     * Reads the body, authenticates, reads the routing headers, then serves the request (held for a replica when it
-     * asks, and carried on on the request's own context when the replica comes).
+     * Reads the body, authenticates, reads the routing headers, then serves the request: held for a replica when it
+     * asks, carried on on its own context when the replica comes, and its key checked again then (one revoked
+     * meanwhile is a 401, not served).
      */
     private <R, P> void handle(RoutingContext rc, Class<R> type, Preparer<R, P> preparer,
             BiConsumer<RoutingContext, P> serve) {
         Uni<P> prepared;
-        Duration hold;
         try {
             R body = read(rc, type);
-            KeyCache.Key caller = auth.authenticate(rc.request().getHeader("Authorization"));
+            String authorization = rc.request().getHeader("Authorization");
+            KeyCache.Key caller = auth.authenticate(authorization);
             InferenceService.Routing routed = routing(rc.request().getHeader(SESSION_AFFINITY));
-            hold = hold(rc.request().getHeader(WAIT_FOR_REPLICA));
-            prepared = waiters.hold(hold, () -> preparer.prepare(caller, body, routed));
+            Duration hold = hold(rc.request().getHeader(WAIT_FOR_REPLICA));
+            Context context = Vertx.currentContext();
+            prepared = waiters.hold(hold, () -> auth.recheck(authorization),
+                    () -> preparer.prepare(caller, body, routed), task -> context.runOnContext(v -> task.run()));
         } catch (RuntimeException e) {
             error(rc, e);
             return;
-        }
-        if (!hold.isZero()) {
-            Context context = Vertx.currentContext();
-            prepared = prepared.emitOn(task -> context.runOnContext(v -> task.run()));
         }
         prepared.subscribe().with(p -> {
             try {
@@ -300,16 +299,7 @@ public class InferenceRoutes {
     }
 
     private void write(HttpServerResponse response, OpenAiErrors.Reply reply) {
-        if (response.closed() || response.ended()) {
-            return;
-        }
         response.headers().remove(PROMPT_TOKENS).remove(DEPLOYMENT).remove(REPLICA);
-        reply.headers().forEach(response::putHeader);
-        try {
-            response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(Buffer.buffer(json.writeValueAsBytes(reply.body())));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        OpenAiErrors.write(response, json, reply);
     }
 }

@@ -20,12 +20,13 @@ import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.UnavailableException;
 import dev.ember.common.event.DeploymentSpec;
-import dev.ember.common.event.UsageReported;
 import dev.ember.dataplane.engine.ModelDoesNotFitException;
 import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.proxy.Upstreams;
+import dev.ember.dataplane.ratelimit.Admission;
 import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
@@ -65,7 +66,10 @@ public class InferenceService {
     InferenceMetrics metrics;
 
     @Inject
-    RateLimiter limiter;
+    Admission admission;
+
+    @Inject
+    Upstreams upstreams;
 
     @Inject
     Vertx vertx;
@@ -158,11 +162,11 @@ public class InferenceService {
     public Prepared prepare(KeyCache.Key caller, GenerationRequest request, Sampling sampling, List<Prompt> prompts,
             String idPrefix, Drafter drafter, Routing routed) {
         DeploymentSpec deployment = models.resolve(request.model(), caller);
+        upstreams.requireSimulated(deployment.name());
         if (deployment.model().embedding()) {
             throw InvalidArgumentException.field("model", "'" + request.model() + "' serves the embedding model "
                     + deployment.model().name() + ", which generates no text: use /embeddings");
         }
-        boolean serverless = models.isServerless(deployment, caller);
         int context = deployment.contextLength();
         String limit = deployment.maxContextLength() > 0
                 ? "the deployment's maxContextLength"
@@ -173,14 +177,11 @@ public class InferenceService {
             load.wakeUp(deployment.name());
             return new NoReadyReplicaException(deployment.name());
         });
-        RateLimiter.Decision rateLimits = null;
-        if (serverless) {
-            long tokens = 0;
-            for (int p = 0; p < prompts.size(); p++) {
-                tokens += prompts.get(p).tokens() + (long) sampling.n() * maxTokens.get(p);
-            }
-            rateLimits = limiter.admit(caller.account(), tokens, sampling.maxTokensParam());
+        long tokens = 0;
+        for (int p = 0; p < prompts.size(); p++) {
+            tokens += prompts.get(p).tokens() + (long) sampling.n() * maxTokens.get(p);
         }
+        Admission.Admitted admitted = admission.admit(caller, deployment, tokens, sampling.maxTokensParam());
         ReplicaEngine engine = engineOf(replica, deployment);
         List<Choice> choices = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
@@ -202,9 +203,7 @@ public class InferenceService {
         return new Prepared(request, sampling, deployment.name(), replica, engine, List.copyOf(prompts),
                 List.copyOf(choices),
                 idPrefix + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
-                new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(), caller.name(),
-                        serverless ? UsageReported.SERVERLESS : UsageReported.DEDICATED_DEPLOYMENT),
-                rateLimits);
+                admitted.usageKey(), admitted.rateLimits());
     }
 
     /**

@@ -11,8 +11,13 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 
 import dev.ember.common.error.EmberException;
 import dev.ember.common.error.JsonErrors;
@@ -104,10 +109,21 @@ public class OpenAiErrors {
                 error(error.type(), error.code(), error.message(), error.param()));
     }
 
-    /** The body of {@code e} for handlers that write their own responses (the proxy): {@code {"error": {...}}}. */
-    public static Map<String, Object> bodyOf(EmberException e) {
-        OpenAiError error = OpenAiError.of(e);
-        return error(error.type(), error.code(), error.message(), error.param());
+    /**
+     * Writes {@code reply} as the response, for the handlers that write their own (the inference routes, the proxy);
+     * nothing when the response has ended or its client has gone.
+     */
+    public static void write(HttpServerResponse response, ObjectMapper json, Reply reply) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        reply.headers().forEach(response::putHeader);
+        try {
+            response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(Buffer.buffer(json.writeValueAsBytes(reply.body())));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private static Map<String, Object> error(String type, String code, String message, String param) {

@@ -24,15 +24,16 @@ import dev.ember.common.error.EmberException;
 import dev.ember.common.error.ErrorCode;
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.event.DeploymentSpec;
-import dev.ember.common.event.UsageReported;
 import dev.ember.common.observability.RequestIds;
 import dev.ember.dataplane.engine.Tokenizer;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.metrics.InferenceMetrics;
 import dev.ember.dataplane.openai.InferenceRoutes;
+import dev.ember.dataplane.openai.InferenceService;
 import dev.ember.dataplane.openai.OpenAiErrors;
-import dev.ember.dataplane.routing.KeyCache;
+import dev.ember.dataplane.ratelimit.Admission;
+import dev.ember.dataplane.ratelimit.RateLimiter;
 
 /**
  * One request forwarded to an upstream server, all on the event loop: the body with {@code model} rewritten to the
@@ -55,6 +56,7 @@ final class ProxiedRequest {
     private final Upstreams.Target target;
     private final boolean streaming;
     private final UsageReporter.Key usageKey;
+    private final RateLimiter.Decision rateLimits;
     private final StreamScanner scanner;
     private Runnable release;
     private LoadReporter.Tracked tracked;
@@ -63,18 +65,18 @@ final class ProxiedRequest {
     private boolean started;
     private boolean finished;
 
-    ProxiedRequest(ProxyRoute services, RoutingContext rc, String endpoint, ObjectNode body, KeyCache.Key caller,
-            DeploymentSpec deployment, Upstreams.Pool pool) {
+    ProxiedRequest(ProxyRoute services, RoutingContext rc, String endpoint, ObjectNode body,
+            Admission.Admitted admitted, DeploymentSpec deployment, Upstreams.Pool pool, Upstreams.Target target) {
         this.services = services;
         this.rc = rc;
         this.endpoint = endpoint;
         this.body = body;
         this.deployment = deployment;
         this.pool = pool;
-        this.target = pool.leastLoaded();
+        this.target = target;
         this.streaming = body.path("stream").asBoolean(false);
-        this.usageKey = new UsageReporter.Key(caller.account(), deployment.baseModel(), deployment.name(),
-                caller.name(), UsageReported.DEDICATED_DEPLOYMENT);
+        this.usageKey = admitted.usageKey();
+        this.rateLimits = admitted.rateLimits();
         this.scanner = new StreamScanner(services.json);
     }
 
@@ -284,6 +286,26 @@ final class ProxiedRequest {
 
     /** Our tokenizer's count of the prompt, for when the upstream reported none (a stream cut short). */
     private int estimatePrompt() {
+        return promptTokens(body);
+    }
+
+    /**
+     * The most tokens a request may cost, as the serverless tokens limit counts them before it is served: the prompt
+     * as our tokenizer counts its text, plus {@code n} times {@code max_tokens} ({@code max_completion_tokens}), or
+     * times what is left of the context up to Ember's default of 2,048 when the request sets none.
+     */
+    static long tokensAsked(JsonNode body, DeploymentSpec deployment) {
+        int prompt = promptTokens(body);
+        JsonNode max = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
+        long most = max.isIntegralNumber() && max.canConvertToInt() && max.asInt() > 0
+                ? max.asInt()
+                : Math.min(InferenceService.DEFAULT_MAX_TOKENS, Math.max(0, deployment.contextLength() - prompt));
+        JsonNode n = body.path("n");
+        int choices = n.isIntegralNumber() && n.canConvertToInt() && n.asInt() > 0 ? n.asInt() : 1;
+        return prompt + choices * most;
+    }
+
+    private static int promptTokens(JsonNode body) {
         StringBuilder text = new StringBuilder();
         body.path("messages").forEach(m -> text.append(m.path("content").asText("")).append('\n'));
         JsonNode prompt = body.path("prompt");
@@ -295,22 +317,21 @@ final class ProxiedRequest {
     }
 
     private HttpServerResponse served(HttpServerResponse response) {
+        if (rateLimits != null) {
+            rateLimits.headers().forEach(response::putHeader);
+        }
         return response.setStatusCode(200).putHeader(InferenceRoutes.DEPLOYMENT, deployment.name())
                 .putHeader(InferenceRoutes.REPLICA, target.id());
     }
 
     /** Answers with {@code e} in the OpenAI error shape. */
     static void error(RoutingContext rc, ObjectMapper json, EmberException e) {
-        if (rc.response().ended() || rc.response().closed()) {
-            return;
-        }
-        rc.response().setStatusCode(e.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(json(json, e));
+        OpenAiErrors.write(rc.response(), json, OpenAiErrors.replyTo(e));
     }
 
     private static Buffer json(ObjectMapper json, EmberException e) {
         try {
-            return Buffer.buffer(json.writeValueAsBytes(OpenAiErrors.bodyOf(e)));
+            return Buffer.buffer(json.writeValueAsBytes(OpenAiErrors.replyTo(e).body()));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -31,13 +31,16 @@ import dev.ember.dataplane.auth.InferenceAuth;
 import dev.ember.dataplane.messaging.LoadReporter;
 import dev.ember.dataplane.messaging.UsageReporter;
 import dev.ember.dataplane.metrics.InferenceMetrics;
+import dev.ember.dataplane.openai.InferenceRoutes;
+import dev.ember.dataplane.ratelimit.Admission;
 import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.ModelResolver;
 
 /**
  * Serves the requests for proxied deployments ({@link Upstreams}) on the event loop, ahead of the simulated
- * endpoints: the caller's key and {@code model} are checked as for any request, then the request is forwarded
- * ({@link ProxiedRequest}). Anything else, including every request the checks refuse, goes on to the simulated
+ * endpoints: the caller's key and {@code model} are checked as for any request, the request is admitted as any is
+ * ({@link Admission}: serverless rate limits, usage key), its server chosen ({@code x-session-affinity} or least
+ * loaded), then it is forwarded ({@link ProxiedRequest}). Anything else, including every request the checks refuse, goes on to the simulated
  * endpoints, which answer it as they always do. With no upstream configured, no route is added at all.
  */
 @ApplicationScoped
@@ -57,6 +60,9 @@ public class ProxyRoute {
 
     @Inject
     ModelResolver models;
+
+    @Inject
+    Admission admission;
 
     @Inject
     LoadReporter load;
@@ -123,7 +129,21 @@ public class ProxyRoute {
             ProxiedRequest.error(rc, json, InvalidArgumentException.field("stream", "must be true or false"));
             return;
         }
-        new ProxiedRequest(this, rc, endpoint, body.get(), caller, deployment, pool.get()).start();
+        String session = rc.request().getHeader(InferenceRoutes.SESSION_AFFINITY);
+        if (session != null && session.length() > InferenceRoutes.MAX_SESSION_LENGTH) {
+            rc.next(); // refused by the endpoints, as for any deployment
+            return;
+        }
+        Admission.Admitted admitted;
+        try {
+            admitted = admission.admit(caller, deployment, ProxiedRequest.tokensAsked(body.get(), deployment),
+                    body.get().has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
+        } catch (EmberException refused) {
+            ProxiedRequest.error(rc, json, refused);
+            return;
+        }
+        new ProxiedRequest(this, rc, endpoint, body.get(), admitted, deployment, pool.get(),
+                pool.get().pick(session == null || session.isEmpty() ? null : session)).start();
     }
 
     /** The request's body when it is a JSON object with a string {@code model}. */

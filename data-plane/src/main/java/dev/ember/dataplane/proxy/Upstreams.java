@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.ember.common.error.EmberException;
+import dev.ember.common.error.ErrorCode;
 import dev.ember.common.name.DeploymentName;
+import dev.ember.dataplane.routing.RoutingTable;
 
 /**
  * The deployments served by upstream OpenAI-compatible servers, read once from {@link ProxyConfig}. A misconfigured
@@ -82,6 +85,19 @@ public class Upstreams {
         Target leastLoaded() {
             return targets.stream().min(Comparator.comparingInt(Target::outstanding)).orElseThrow();
         }
+
+        /**
+         * The server for a request: with a session key, the one the key hashes to (rendezvous hashing, as
+         * {@link RoutingTable#pick} does for replicas), so a session's requests reuse its server's prefix cache;
+         * without one, the least loaded.
+         */
+        Target pick(String session) {
+            if (session == null) {
+                return leastLoaded();
+            }
+            return targets.stream().max(Comparator.comparingLong((Target t) -> RoutingTable.affinity(session, t.id()))
+                    .thenComparing(Target::id)).orElseThrow();
+        }
     }
 
     private final Map<String, Pool> byDeployment = new HashMap<>();
@@ -130,5 +146,18 @@ public class Upstreams {
     /** The upstream servers of the deployment, when it is proxied. */
     public Optional<Pool> of(String deployment) {
         return Optional.ofNullable(byDeployment.get(deployment));
+    }
+
+    /**
+     * Refuses to serve a proxied deployment anywhere but through the proxy's HTTP routes (chat and text completions):
+     * its replicas are its servers, and the simulated engine must not answer for them (over gRPC, or on
+     * {@code /embeddings}).
+     */
+    public void requireSimulated(String deployment) {
+        if (byDeployment.containsKey(deployment)) {
+            throw new EmberException(ErrorCode.FAILED_PRECONDITION, "proxied_deployment", "'" + deployment
+                    + "' is served by the OpenAI-compatible server it is bound to, over HTTP only: on "
+                    + "/inference/v1/chat/completions and /inference/v1/completions");
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -17,7 +18,6 @@ import jakarta.inject.Inject;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
@@ -59,13 +59,15 @@ public class ReplicaWaiters {
     /**
      * Runs {@code attempt}; when it finds no ready replica and {@code hold} is more than zero, waits (without a thread)
      * until a replica of the deployment is READY and runs it again, until {@code hold} has passed on the clock, when
-     * the attempt's 503 is the answer. Whatever follows the wait runs on a worker thread, as the attempt may block.
+     * the attempt's 503 is the answer. Before each attempt after a wait, {@code recheck} runs: what it throws (the
+     * caller's key revoked while the request waited) is the answer instead. Whatever follows a wait runs on
+     * {@code resume} (the request's own Vert.x context), not on the thread that announced the replica.
      */
-    public <T> Uni<T> hold(Duration hold, Supplier<T> attempt) {
-        return attempt(clock.instant().plus(hold), attempt);
+    public <T> Uni<T> hold(Duration hold, Runnable recheck, Supplier<T> attempt, Executor resume) {
+        return attempt(clock.instant().plus(hold), recheck, attempt, resume);
     }
 
-    private <T> Uni<T> attempt(Instant deadline, Supplier<T> attempt) {
+    private <T> Uni<T> attempt(Instant deadline, Runnable recheck, Supplier<T> attempt, Executor resume) {
         try {
             return Uni.createFrom().item(attempt.get());
         } catch (NoReadyReplicaException e) {
@@ -74,8 +76,14 @@ public class ReplicaWaiters {
             }
             return await(e.deployment(), deadline, () -> routing.deployment(e.deployment())
                     .flatMap(routing::leastLoadedReady).isPresent())
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(ready -> ready ? attempt(deadline, attempt) : Uni.createFrom().failure(e));
+                    .emitOn(resume)
+                    .chain(ready -> {
+                        if (!ready) {
+                            return Uni.createFrom().failure(e);
+                        }
+                        recheck.run();
+                        return attempt(deadline, recheck, attempt, resume);
+                    });
         }
     }
 

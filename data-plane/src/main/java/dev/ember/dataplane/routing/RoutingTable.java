@@ -187,8 +187,11 @@ public class RoutingTable {
                 .filter(r -> READY.equals(r.state.state()) && r.state.deploymentUid().equals(deployment.uid()));
     }
 
-    /** FNV-1a over the key and the replica's name, finished with SplitMix64's mixer so every bit counts. */
-    static long affinity(String key, String replica) {
+    /**
+     * FNV-1a over the key and the replica's name, finished with SplitMix64's mixer so every bit counts: the score of
+     * rendezvous hashing, also used for the upstream servers of a proxied deployment.
+     */
+    public static long affinity(String key, String replica) {
         long h = 0xcbf29ce484222325L;
         for (byte b : (key + '\n' + replica).getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;

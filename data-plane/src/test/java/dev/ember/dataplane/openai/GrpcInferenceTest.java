@@ -60,7 +60,9 @@ import dev.ember.common.event.ApiKeyRevoked;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.EventTypes;
+import dev.ember.common.event.ModelProfile;
 import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.dataplane.routing.KeyCache;
 import dev.ember.dataplane.routing.RoutingTable;
 import dev.ember.proto.v1.ChatCompletion;
 import dev.ember.proto.v1.ChatCompletionChunk;
@@ -85,6 +87,9 @@ class GrpcInferenceTest {
 
     @Inject
     RoutingTable routing;
+
+    @Inject
+    KeyCache keys;
 
     ManagedChannel channel;
     final AtomicReference<Metadata> headers = new AtomicReference<>();
@@ -487,6 +492,65 @@ class GrpcInferenceTest {
         f.isLike(as(KEY).body(completion(STARTING, "")).post(COMPLETIONS));
         assertThat(kafka().first(EventTypes.WAKE_UP_REQUESTED, e -> e.subject().equals(STARTING),
                 Duration.ofSeconds(20))).as("wake-up on ember.load").isPresent();
+    }
+
+    // ---- Serverless rate limits ---------------------------------------------------------------------------------
+
+    @Test
+    void onServerlessTheRateLimitsComeAsMetadataAndGoingOverIsResourceExhaustedWithThemToo() {
+        // A model of the platform's serverless account, served to another account (limits of the test profile:
+        // 4 requests and 1,000 tokens a minute).
+        ModelProfile model = new ModelProfile("accounts/fireworks/models/grpc-serverless-llama", 8_030_000_000L,
+                8_030_000_000L, 32, 4096, 8, 128, 131072, "FP8");
+        String deployment = "accounts/fireworks/deployments/grpc-serverless";
+        String secret = ApiKeys.generate();
+        String keyName = "accounts/grpc-sl/users/admin/apiKeys/k";
+        kafka().publish(EventTypes.API_KEY_CREATED, keyName, new ApiKeyCreated(keyName, "grpc-sl", "admin", "admin",
+                ApiKeys.hash(secret), ApiKeys.prefix(secret), null, Instant.now()));
+        kafka().publish(EventTypes.DEPLOYMENT_CREATED, deployment, new DeploymentCreated(new DeploymentSpec(deployment,
+                "uid-grpc-sl", 1, "d", model.name(), model, "NVIDIA_H100_80GB", 1, "FP8", 0, 1, "GLOBAL",
+                Instant.now(), null)));
+        kafka().publish(EventTypes.REPLICA_UPDATED, deployment + "/replicas/r-1", new ReplicaUpdated(
+                deployment + "/replicas/r-1", deployment, "uid-grpc-sl", 4, "READY", "US_IOWA_1", "node-sl",
+                "NVIDIA_H100_80GB", 1, "", Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys.find(ApiKeys.hash(secret)).isPresent()
+                && routing.deployment(deployment).flatMap(routing::leastLoadedReady).isPresent());
+
+        ChatCompletion reply = grpc(secret).createChatCompletion(hello(model.name()).setMaxTokens(20).build());
+        Metadata first = headers.get();
+        assertThat(header(first, "x-ember-deployment")).isEqualTo(deployment);
+        assertThat(header(first, "x-ratelimit-limit-requests")).isEqualTo("4");
+        assertThat(header(first, "x-ratelimit-remaining-requests")).isEqualTo("3");
+        assertThat(header(first, "x-ratelimit-limit-tokens")).isEqualTo("1000");
+        assertThat(header(first, "x-ratelimit-remaining-tokens")).as("prompt and max_tokens counted")
+                .isEqualTo(String.valueOf(1000 - reply.getUsage().getPromptTokens() - 20));
+        assertThat(header(first, "x-ratelimit-reset-requests")).matches("\\d+s");
+        assertThat(header(first, "x-ratelimit-reset-tokens")).matches("\\d+s");
+
+        assertThat(all(grpc(secret).streamChatCompletion(hello(model.name()).setMaxTokens(10).build()))).isNotEmpty();
+        assertThat(header(headers.get(), "x-ratelimit-remaining-requests")).as("a stream has them in its headers")
+                .isEqualTo("2");
+        grpc(secret).createChatCompletion(hello(model.name()).setMaxTokens(10).build());
+        grpc(secret).createChatCompletion(hello(model.name()).setMaxTokens(10).build());
+        assertThat(header(headers.get(), "x-ratelimit-remaining-requests")).isEqualTo("0");
+
+        Failure refused = fail(() -> grpc(secret).createChatCompletion(hello(model.name()).setMaxTokens(10).build()));
+        assertThat(refused.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(refused.info().getReason()).isEqualTo("rate_limit_exceeded");
+        long reset = Long.parseLong(header(refused.trailers(), "x-ratelimit-reset-requests").replace("s", ""));
+        assertThat(reset).isBetween(1L, 60L);
+        assertThat(refused.retry().getRetryDelay().getSeconds()).isEqualTo(reset);
+        assertThat(header(refused.trailers(), "retry-after")).isEqualTo(String.valueOf(reset));
+        assertThat(header(refused.trailers(), "x-ratelimit-limit-requests")).isEqualTo("4");
+        assertThat(header(refused.trailers(), "x-ratelimit-remaining-requests")).isEqualTo("0");
+        assertThat(header(refused.trailers(), "x-ratelimit-limit-tokens")).isEqualTo("1000");
+    }
+
+    @Test
+    void anAccountsOwnDeploymentHasNoRateLimitMetadata() {
+        grpc(KEY).createChatCompletion(hello(READY).setMaxTokens(2).build());
+        assertThat(header(headers.get(), "x-ember-deployment")).isEqualTo(READY);
+        assertThat(header(headers.get(), "x-ratelimit-limit-requests")).isNull();
     }
 
     // ---- Cancellation -------------------------------------------------------------------------------------------

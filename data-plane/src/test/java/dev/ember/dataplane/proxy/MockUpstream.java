@@ -20,12 +20,15 @@ import io.vertx.core.json.JsonObject;
  * streamed as vLLM streams it (a role chunk, one chunk per token 100 ms apart, a finish chunk, a usage chunk when
  * asked, {@code [DONE]}). The last message says what else to do: {@code fail} (500), {@code invalid} (400 on
  * temperature), {@code silent} (never answers), {@code endless} (streams until the caller leaves). The data plane
- * is configured with a deployment bound to it and one bound to a port nothing listens on.
+ * is configured with a deployment bound to it, a serverless one bound to it twice (two servers), and one bound to a
+ * port nothing listens on.
  */
 public class MockUpstream implements QuarkusTestResourceLifecycleManager {
 
     static final String DEPLOYMENT = "accounts/acme/deployments/vllm";
     static final String DOWN = "accounts/acme/deployments/vllm-down";
+    /** A serverless deployment (of the platform's account) served by two upstream servers (both this mock). */
+    static final String SERVERLESS = "accounts/fireworks/deployments/vllm-serverless";
     static final String SERVED_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
     static final String UPSTREAM_KEY = "upstream-secret";
     static final List<String> TOKENS = List.of("Hello", " from", " the", " upstream", "!");
@@ -58,6 +61,9 @@ public class MockUpstream implements QuarkusTestResourceLifecycleManager {
                 "dataplane.proxy.upstreams.mock.model", SERVED_MODEL,
                 "dataplane.proxy.upstreams.mock.api-key", UPSTREAM_KEY,
                 "dataplane.proxy.upstreams.mock.timeout", "PT1S",
+                "dataplane.proxy.upstreams.pair.deployment", SERVERLESS,
+                "dataplane.proxy.upstreams.pair.urls", "http://127.0.0.1:" + port + "/v1,http://127.0.0.1:" + port
+                        + "/v1",
                 "dataplane.proxy.upstreams.down.deployment", DOWN,
                 "dataplane.proxy.upstreams.down.urls", "http://127.0.0.1:" + closedPort() + "/v1");
     }

@@ -7,8 +7,11 @@ import static dev.ember.dataplane.proxy.MockUpstream.SERVED_MODEL;
 import static dev.ember.dataplane.proxy.MockUpstream.TOKENS;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.BufferedReader;
@@ -33,6 +36,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -46,7 +55,10 @@ import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.ModelProfile;
+import dev.ember.common.event.QuotaUpdated;
 import dev.ember.common.event.ReplicaUpdated;
+import dev.ember.common.event.UsageReported;
+import dev.ember.proto.v1.InferenceGrpc;
 import dev.ember.testsupport.EmberInfraResource;
 import dev.ember.testsupport.KafkaEvents;
 
@@ -66,6 +78,14 @@ class ProxyTest {
     static final String OTHER_ACCOUNT_KEY = ApiKeys.generate();
     static final ModelProfile LLAMA_8B = new ModelProfile("accounts/fireworks/models/llama-v3p1-8b-instruct",
             8_030_000_000L, 8_030_000_000L, 32, 4096, 8, 128, 131072, "FP8");
+    /** The model of the proxied serverless deployment, which other accounts name to reach it. */
+    static final ModelProfile PROXIED_MODEL = new ModelProfile("accounts/fireworks/models/proxied-llama",
+            8_030_000_000L, 8_030_000_000L, 32, 4096, 8, 128, 131072, "FP8");
+    /** Serverless callers, each for one test: the test profile allows 4 requests and 1,000 tokens a minute. */
+    static final String LIMITED_KEY = ApiKeys.generate();
+    static final String LIMITED_KEY_NAME = "accounts/px-limited/users/admin/apiKeys/k";
+    /** Its account's requests quota is raised to 100 a minute. */
+    static final String SESSIONS_KEY = ApiKeys.generate();
     /** A deployment on the simulated engine, served alongside the proxied ones. */
     static final String SIMULATED = "accounts/acme/deployments/simulated-beside-vllm";
     static final String CHAT = "/inference/v1/chat/completions";
@@ -83,6 +103,14 @@ class ProxyTest {
         key(kafka, "accounts/acme/users/admin/apiKeys/k-proxy", "acme", KEY);
         key(kafka, USAGE_KEY_NAME, "acme", USAGE_KEY);
         key(kafka, "accounts/other/users/admin/apiKeys/k-proxy-other", "other", OTHER_ACCOUNT_KEY);
+        key(kafka, LIMITED_KEY_NAME, "px-limited", LIMITED_KEY);
+        key(kafka, "accounts/px-sessions/users/admin/apiKeys/k", "px-sessions", SESSIONS_KEY);
+        kafka.publish(EventTypes.QUOTA_UPDATED, "accounts/px-sessions/quotas/serverless-requests-per-minute",
+                new QuotaUpdated("accounts/px-sessions/quotas/serverless-requests-per-minute", "px-sessions", null,
+                        null, 100, Instant.now()));
+        kafka.publish(EventTypes.DEPLOYMENT_CREATED, MockUpstream.SERVERLESS, new DeploymentCreated(
+                new DeploymentSpec(MockUpstream.SERVERLESS, "uid-px-serverless", 1, "d", PROXIED_MODEL.name(),
+                        PROXIED_MODEL, "NVIDIA_H100_80GB", 1, "FP8", 0, 1, "GLOBAL", Instant.now(), null)));
         for (String name : List.of(DEPLOYMENT, DOWN, SIMULATED)) {
             kafka.publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(new DeploymentSpec(name,
                     "uid-" + name.hashCode(), 1, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1,
@@ -99,6 +127,79 @@ class ProxyTest {
                 .body(chat(DEPLOYMENT, "Say hello", "")).post(CHAT).then().statusCode(404));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(USAGE_KEY)
                 .body(chat(DEPLOYMENT, "Say hello", ", \"stream\": \"yes\"")).post(CHAT).then().statusCode(400));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(SESSIONS_KEY)
+                .body(chat(PROXIED_MODEL.name(), "Say hello", ", \"max_tokens\": 16")).post(CHAT).then()
+                .statusCode(200).header("x-ratelimit-limit-requests", "100"));
+    }
+
+    @Test
+    void aProxiedServerlessDeploymentIsRateLimitedAsEveryServerlessOne() {
+        int received = RECEIVED.size();
+        for (int left = 3; left >= 0; left--) {
+            Response ok = as(LIMITED_KEY).body(chat(PROXIED_MODEL.name(), "Say hello", ", \"max_tokens\": 16"
+                    + (left == 0 ? ", \"stream\": true" : ""))).post(CHAT);
+            ok.then().log().ifValidationFails().statusCode(200)
+                    .header("x-ember-deployment", MockUpstream.SERVERLESS)
+                    .header("x-ember-replica", startsWith("pair/"))
+                    .header("x-ratelimit-limit-requests", "4")
+                    .header("x-ratelimit-remaining-requests", String.valueOf(left))
+                    .header("x-ratelimit-limit-tokens", "1000")
+                    .header("x-ratelimit-reset-requests", matchesPattern("\\d+s"));
+        }
+        assertThat(RECEIVED.size()).isEqualTo(received + 4);
+
+        Response refused = as(LIMITED_KEY).body(chat(PROXIED_MODEL.name(), "Say hello", ", \"max_tokens\": 16"))
+                .post(CHAT);
+        assertError(refused, 429, "rate_limit_exceeded");
+        refused.then().header("x-ratelimit-remaining-requests", "0").header("x-ratelimit-limit-requests", "4")
+                .header("x-ember-replica", nullValue());
+        long retry = Long.parseLong(refused.header("Retry-After"));
+        assertThat(retry).isBetween(1L, 60L);
+        assertThat(refused.header("x-ratelimit-reset-requests")).isEqualTo(retry + "s");
+        assertThat(RECEIVED.size()).as("a refused request is not forwarded").isEqualTo(received + 4);
+
+        // Billed as serverless, with the tokens the upstream reported.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var reports = kafka().all(EventTypes.USAGE_REPORTED, Duration.ofSeconds(2)).stream()
+                    .map(e -> e.data()).filter(u -> u.apiKey().equals(LIMITED_KEY_NAME)).toList();
+            assertThat(reports).isNotEmpty().allSatisfy(u -> {
+                assertThat(u.usageType()).isEqualTo(UsageReported.SERVERLESS);
+                assertThat(u.deployment()).isEqualTo(MockUpstream.SERVERLESS);
+                assertThat(u.account()).isEqualTo("px-limited");
+            });
+            assertThat(reports.stream().mapToLong(u -> u.requests()).sum()).isEqualTo(4);
+            assertThat(reports.stream().mapToLong(u -> u.promptTokens()).sum())
+                    .isEqualTo(4L * MockUpstream.PROMPT_TOKENS);
+        });
+    }
+
+    @Test
+    void aRequestAloneOverTheTokensLimitIsRefusedNamingMaxTokens() {
+        Response r = as(SESSIONS_KEY).body(chat(PROXIED_MODEL.name(), "Say hello", ", \"max_tokens\": 5000"))
+                .post(CHAT);
+        assertError(r, 400, "invalid_request_error");
+        r.then().body("error.param", equalTo("max_tokens"));
+    }
+
+    @Test
+    void aSessionStaysOnOneUpstreamServerAndSessionsSpreadOverThem() {
+        java.util.Set<String> servers = new java.util.TreeSet<>();
+        for (int s = 0; s < 8; s++) {
+            String session = "conversation-" + s;
+            String first = null;
+            for (int i = 0; i < 3; i++) {
+                String server = as(SESSIONS_KEY).header("x-session-affinity", session)
+                        .body(chat(PROXIED_MODEL.name(), "Say hello", ", \"max_tokens\": 16")).post(CHAT).then()
+                        .statusCode(200).extract().header("x-ember-replica");
+                first = first == null ? server : first;
+                assertThat(server).as("session " + session + " stays on its server").isEqualTo(first);
+            }
+            servers.add(first);
+        }
+        assertThat(servers).as("least loaded alone would always pick the first idle server")
+                .containsExactly("pair/0", "pair/1");
+        assertError(as(SESSIONS_KEY).header("x-session-affinity", "x".repeat(257))
+                .body(chat(PROXIED_MODEL.name(), "Say hello", "")).post(CHAT), 400, "invalid_request_error");
     }
 
     @Test
@@ -323,6 +424,31 @@ class ProxyTest {
         r.then().log().ifValidationFails().statusCode(status).contentType(startsWith("application/json"))
                 .body("error.object", equalTo("error"))
                 .body("error.code", equalTo(code));
+    }
+
+    @Test
+    void aProxiedDeploymentIsNeverAnsweredByTheSimulatedEngine() throws Exception {
+        // Its server speaks HTTP: over gRPC the call is refused, not served by a stand-in engine.
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext()
+                .build();
+        try {
+            Metadata auth = new Metadata();
+            auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + KEY);
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> InferenceGrpc.newBlockingStub(channel)
+                            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
+                            .createChatCompletion(dev.ember.proto.v1.ChatCompletionRequest.newBuilder()
+                                    .setModel(DEPLOYMENT).addMessages(dev.ember.proto.v1.ChatMessage.newBuilder()
+                                            .setRole("user").setContent("hi"))
+                                    .build()));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(refused.getStatus().getDescription()).contains(DEPLOYMENT).contains("over HTTP only");
+        } finally {
+            channel.shutdownNow();
+        }
+        // Nor on an endpoint the proxy does not forward.
+        as(KEY).body("{\"model\": \"" + DEPLOYMENT + "\", \"input\": \"hi\"}").post("/inference/v1/embeddings")
+                .then().statusCode(400).body("error.code", equalTo("proxied_deployment"));
     }
 
     static RequestSpecification as(String key) {

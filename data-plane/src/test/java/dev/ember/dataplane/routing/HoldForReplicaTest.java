@@ -25,6 +25,7 @@ import io.restassured.response.Response;
 
 import dev.ember.common.auth.ApiKeys;
 import dev.ember.common.event.ApiKeyCreated;
+import dev.ember.common.event.ApiKeyRevoked;
 import dev.ember.common.event.DeploymentCreated;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.common.event.EventTypes;
@@ -49,6 +50,10 @@ class HoldForReplicaTest {
     static final String PLAIN = "accounts/hold/deployments/cold-plain";
     static final String STREAMED = "accounts/hold/deployments/cold-streamed";
     static final String NEVER = "accounts/hold/deployments/cold-never";
+    static final String REVOKED_WHILE_HELD = "accounts/hold/deployments/cold-revoked";
+    /** A key revoked while its request is held. */
+    static final String LEAVING_KEY = ApiKeys.generate();
+    static final String LEAVING_KEY_NAME = "accounts/hold/users/leaver/apiKeys/k";
     static final String CHAT = "/inference/v1/chat/completions";
     static final String WAIT = "x-ember-wait-for-replica";
 
@@ -70,7 +75,9 @@ class HoldForReplicaTest {
         kafka().publish(EventTypes.API_KEY_CREATED, "accounts/hold/users/admin/apiKeys/k", new ApiKeyCreated(
                 "accounts/hold/users/admin/apiKeys/k", "hold", "admin", "admin", ApiKeys.hash(KEY),
                 ApiKeys.prefix(KEY), null, Instant.now()));
-        for (String name : new String[]{PLAIN, STREAMED, NEVER}) {
+        kafka().publish(EventTypes.API_KEY_CREATED, LEAVING_KEY_NAME, new ApiKeyCreated(LEAVING_KEY_NAME, "hold",
+                "leaver", "user", ApiKeys.hash(LEAVING_KEY), ApiKeys.prefix(LEAVING_KEY), null, Instant.now()));
+        for (String name : new String[]{PLAIN, STREAMED, NEVER, REVOKED_WHILE_HELD}) {
             kafka().publish(EventTypes.DEPLOYMENT_CREATED, name, new DeploymentCreated(new DeploymentSpec(name,
                     "uid-" + name, 1, "d", LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", 0, 1, "GLOBAL",
                     Instant.now(), null)));
@@ -80,7 +87,11 @@ class HoldForReplicaTest {
     }
 
     static io.restassured.specification.RequestSpecification chat(String deployment, boolean stream) {
-        return given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON)
+        return chat(KEY, deployment, stream);
+    }
+
+    static io.restassured.specification.RequestSpecification chat(String key, String deployment, boolean stream) {
+        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
                 .body("{\"model\": \"" + deployment + "\", \"max_tokens\": 8, \"stream\": " + stream
                         + ", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello\"}]}");
     }
@@ -118,6 +129,30 @@ class HoldForReplicaTest {
         Response streamed = held.get(30, TimeUnit.SECONDS);
         streamed.then().statusCode(200).contentType(startsWith("text/event-stream"));
         assertThat(streamed.asString()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void aHeldRequestWhoseKeyIsRevokedMeanwhileIsRefusedWhenTheReplicaIsReady() throws Exception {
+        chat(LEAVING_KEY, NEVER, false).post(CHAT).then().statusCode(503);
+        CompletableFuture<Response> held = CompletableFuture.supplyAsync(
+                () -> chat(LEAVING_KEY, REVOKED_WHILE_HELD, false).header(WAIT, "120").post(CHAT));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.held(REVOKED_WHILE_HELD) == 1);
+
+        kafka().publish(EventTypes.API_KEY_REVOKED, LEAVING_KEY_NAME, new ApiKeyRevoked(LEAVING_KEY_NAME, "hold",
+                "leaver", ApiKeys.hash(LEAVING_KEY), ApiKeys.prefix(LEAVING_KEY), Instant.now(), "user left"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> chat(LEAVING_KEY, NEVER, false).post(CHAT).then()
+                .statusCode(401));
+        assertThat(held).as("still held: no replica yet").isNotDone();
+
+        ready(REVOKED_WHILE_HELD);
+        Response refused = held.get(30, TimeUnit.SECONDS);
+        refused.then().log().ifValidationFails().statusCode(401)
+                .body("error.code", equalTo("API_KEY_REVOKED"))
+                .body("error.message", containsString("user left"));
+        assertThat(refused.header("x-ember-replica")).as("not served").isNull();
+        assertThat(waiters.held(REVOKED_WHILE_HELD)).isZero();
+        // The same request with a valid key is served by that replica: the refusal was the key's.
+        chat(REVOKED_WHILE_HELD, false).post(CHAT).then().statusCode(200);
     }
 
     @Test

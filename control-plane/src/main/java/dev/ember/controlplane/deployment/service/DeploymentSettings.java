@@ -95,8 +95,9 @@ final class DeploymentSettings {
     }
 
     /**
-     * The checks that need the models: the draft model is smaller than the base, speculation has one method, a token
-     * count has something to propose them, the context fits the model's, addons only where the model takes LoRA.
+     * The checks that need the models: the draft model is smaller than the base, no speculation on or by an embedding
+     * model, speculation has one method, a token count has something to propose them, the context fits the model's,
+     * addons only where the model takes LoRA.
      * A draft model or n-gram speculation without a token count proposes {@value DeploymentRequest#DEFAULT_DRAFT_TOKENS}.
      */
     static Settled check(DeploymentRequest r, ModelEntity model, ModelEntity draft) {
@@ -111,6 +112,13 @@ final class DeploymentSettings {
             }
         }
         boolean ngram = r.ngramSpeculationLength() != null;
+        if (model.isEmbedding() && (r.draftModel() != null || ngram)) {
+            violations.add(new FieldViolation(r.draftModel() != null ? "draftModel" : "ngramSpeculationLength",
+                    model.name() + " is an embedding model: it generates no tokens to speculate on"));
+        } else if (draft != null && draft.isEmbedding()) {
+            violations.add(new FieldViolation("draftModel", draft.name() + " is an embedding model: it generates no "
+                    + "tokens to propose"));
+        }
         if (r.draftModel() != null && ngram) {
             violations.add(new FieldViolation("ngramSpeculationLength",
                     "set either a draftModel or n-gram speculation, not both (draftModel is " + r.draftModel() + ")"));

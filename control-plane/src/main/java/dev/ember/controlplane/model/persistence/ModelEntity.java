@@ -26,6 +26,8 @@ public class ModelEntity {
 
     public static final String HF_BASE_MODEL = "HF_BASE_MODEL";
     public static final String HF_PEFT_ADDON = "HF_PEFT_ADDON";
+    /** A model that turns text into vectors ({@code /embeddings}) and generates nothing; catalog models only. */
+    public static final String EMBEDDING_MODEL = "EMBEDDING_MODEL";
     public static final String UPLOADING = "UPLOADING";
     public static final String READY = "READY";
 
@@ -129,6 +131,11 @@ public class ModelEntity {
 
     public boolean isAddon() {
         return HF_PEFT_ADDON.equals(kind);
+    }
+
+    /** Whether the model serves embeddings and generates no text. */
+    public boolean isEmbedding() {
+        return EMBEDDING_MODEL.equals(kind);
     }
 
     public boolean isReady() {

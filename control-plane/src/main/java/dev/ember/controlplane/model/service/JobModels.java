@@ -59,6 +59,10 @@ public class JobModels {
                 throw InvalidArgumentException.field(field, "'" + name + "' is a LoRA addon; fine-tune its base model '"
                         + m.peftBaseModel + "'");
             }
+            if (m.isEmbedding()) {
+                throw InvalidArgumentException.field(field, "'" + name + "' is an embedding model ("
+                        + ModelEntity.EMBEDDING_MODEL + "): only models that generate text are fine-tuned");
+            }
             if (!m.supportsLora) {
                 throw InvalidArgumentException.field(field, "'" + name + "' does not support LoRA addons, so it "
                         + "cannot be fine-tuned");
@@ -84,6 +88,10 @@ public class JobModels {
             if (!m.isReady()) {
                 throw InvalidArgumentException.field(field, "'" + name + "' is still " + m.state
                         + "; validate its upload first");
+            }
+            if (m.isEmbedding()) {
+                throw InvalidArgumentException.field(field, "'" + name + "' is an embedding model ("
+                        + ModelEntity.EMBEDDING_MODEL + "), which generates no text to batch");
             }
             if (!m.isAddon()) {
                 return Uni.createFrom().item(new Base(m.name(), m.parameterCount, m.contextLength));

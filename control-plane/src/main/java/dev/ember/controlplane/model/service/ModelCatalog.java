@@ -69,7 +69,7 @@ public class ModelCatalog {
         e.accountId = catalogAccount;
         e.modelId = m.modelId();
         e.displayName = m.displayName();
-        e.kind = HF_BASE_MODEL;
+        e.kind = m.embeddingDimensions() > 0 ? ModelEntity.EMBEDDING_MODEL : HF_BASE_MODEL;
         e.state = "READY";
         e.parameterCount = m.parameterCount();
         e.activeParameterCount = m.activeParameterCount();

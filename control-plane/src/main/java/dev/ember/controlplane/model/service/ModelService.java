@@ -274,6 +274,10 @@ public class ModelService {
                 throw InvalidArgumentException.field(field, "'" + baseName + "' is itself a LoRA addon; name the "
                         + "base model it was trained on ('" + base.peftBaseModel + "')");
             }
+            if (base.isEmbedding()) {
+                throw InvalidArgumentException.field(field, "'" + baseName + "' is an embedding model ("
+                        + ModelEntity.EMBEDDING_MODEL + "): LoRA addons are for models that generate text");
+            }
             if (!base.supportsLora) {
                 throw InvalidArgumentException.field(field, "'" + baseName + "' does not support LoRA addons");
             }

@@ -32,6 +32,12 @@ import dev.ember.controlplane.model.persistence.ModelEntity;
  * {@value #NGRAM_LENGTH} tokens.</li>
  * </ul>
  * A model's ID plus the preset's suffix is the shape ID ({@code llama-v3p1-8b-instruct-fast}), as in Fireworks.
+ * <p>
+ * An embedding model ({@code EMBEDDING_MODEL}) generates nothing: there is no decoding to speed up or speculate, and
+ * its cost is reading inputs in large batches. It has one shape, <b>THROUGHPUT</b>: its default precision (vectors
+ * are not quantized to FP8 behind the user's back) on the cheapest (type, count) that keeps half of the GPU memory for
+ * the batch's KV cache; FAST and MINIMAL would only repeat it or add speculation that has nothing to act on. An
+ * embedding model is never anyone's draft model.
  */
 public final class ShapeRules {
 
@@ -66,6 +72,13 @@ public final class ShapeRules {
     /** The shapes of {@code model}; {@code catalog} is every catalog model (draft candidates). */
     public static List<ShapeSnapshot> shapesFor(ModelEntity model, List<ModelEntity> catalog) {
         List<ShapeSnapshot> shapes = new ArrayList<>();
+        if (model.isEmbedding()) {
+            String id = model.modelId + SUFFIXES.get(THROUGHPUT);
+            if (ResourceIds.isValid(id)) {
+                embeddingThroughput(id, model).ifPresent(shapes::add);
+            }
+            return shapes;
+        }
         for (String preset : List.of(FAST, THROUGHPUT, MINIMAL)) {
             String id = model.modelId + SUFFIXES.get(preset);
             if (!ResourceIds.isValid(id)) {
@@ -102,6 +115,17 @@ public final class ShapeRules {
                         + " for the KV cache, so large batches fit."));
     }
 
+    /** An embedding model's one shape: its default precision on the cheapest GPUs that keep half their memory free. */
+    static Optional<ShapeSnapshot> embeddingThroughput(String id, ModelEntity model) {
+        Precision precision = defaultPrecision(model);
+        long weights = precision.weightBytes(model.parameterCount);
+        return cheapest(weights, List.of(AcceleratorType.values()), THROUGHPUT_KV_SHARE)
+                .map(hw -> snapshot(id, THROUGHPUT, model, hw, precision, null, null, null,
+                        "Most embeddings per dollar: " + hw + " at " + precision + ", the cheapest GPUs that keep "
+                                + "half their memory for large batches of inputs. No speculation: an embedding "
+                                + "model reads its inputs and generates nothing."));
+    }
+
     static Optional<ShapeSnapshot> fast(String id, ModelEntity model, List<ModelEntity> catalog) {
         Precision precision = fp8(model);
         Optional<ModelEntity> draft = draftFor(model, catalog);
@@ -136,7 +160,8 @@ public final class ShapeRules {
             return Optional.empty();
         }
         return catalog.stream()
-                .filter(c -> !c.modelId.equals(model.modelId) && family.equals(family(c.modelId)))
+                .filter(c -> !c.modelId.equals(model.modelId) && !c.isEmbedding()
+                        && family.equals(family(c.modelId)))
                 .filter(c -> c.parameterCount <= model.parameterCount * DRAFT_MAX_SHARE)
                 .min(Comparator.comparingLong((ModelEntity c) -> c.parameterCount).thenComparing(c -> c.modelId));
     }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,6 +37,7 @@ import dev.ember.controlplane.usage.api.AccountUsage;
 import dev.ember.controlplane.usage.persistence.GpuUsageEntity;
 import dev.ember.controlplane.usage.persistence.TokenUsageEntity;
 import dev.ember.controlplane.usage.persistence.UsageRepositories;
+import dev.ember.controlplane.web.QueryParams;
 
 /**
  * The usage ledger: serverless tokens per account and model from the data planes' usage reports, and GPU time per
@@ -326,13 +326,7 @@ public class UsageLedger {
                 violations.add(new FieldViolation(field, "is required, e.g. 2026-11-01T00:00:00Z"));
                 return null;
             }
-            try {
-                return Instant.parse(value);
-            } catch (DateTimeParseException e) {
-                violations.add(new FieldViolation(field, "must be an RFC 3339 time such as 2026-11-01T00:00:00Z, got '"
-                        + value + "'"));
-                return null;
-            }
+            return QueryParams.time(field, value, violations);
         }
     }
 }
