@@ -247,28 +247,32 @@ public class Reconciler {
                 });
     }
 
-    /** Every deployment, live replica, active node, load report and quota, and the GPUs running jobs hold. */
+    /**
+     * Every deployment, live replica, active node, load report and quota, and the GPUs running jobs hold. The jobs are
+     * read first: a query after the fleet is in the session would make Hibernate check every loaded entity for
+     * changes to flush first.
+     */
     private Uni<Fleet> loadAll(long ticks, Instant now) {
-        return deployments.listByName().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
-                .chain(rs -> loads.listAll().chain(ls -> quotas.listAll().chain(qs -> jobs.holdings()
-                        .map(js -> Fleet.loaded(ds, ns, rs, ls, qs, js, quotaDefaults.defaultGpus(), ticks,
+        return jobs.holdings().chain(js -> deployments.listByName().chain(ds -> nodes.listActive()
+                .chain(ns -> replicas.listLive().chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
+                        .map(qs -> Fleet.loaded(ds, ns, rs, ls, qs, js, quotaDefaults.defaultGpus(), ticks,
                                 now)))))));
     }
 
     /**
-     * The deployments, load reports and quotas that handlers inserted or updated since the last tick, and the jobs'
-     * GPUs again if a job changed.
+     * The jobs' GPUs again if a job changed, and the deployments, load reports and quotas that handlers inserted or
+     * updated since the last tick.
      */
     private Uni<Fleet> loadChanges(Fleet current) {
-        return deployments.changedSince(current.seen).chain(ds -> loads.changedSince(current.seen)
-                .chain(ls -> quotas.changedSince(current.seen).invoke(qs -> current.changed(ds, ls, qs))))
-                .chain(() -> jobs.changedSince(current.seen))
+        return jobs.changedSince(current.seen)
                 .chain(jobsChanged -> !jobsChanged
-                        ? Uni.createFrom().item(current)
-                        : jobs.holdings().map(js -> {
-                            current.jobsChanged(js);
+                        ? Uni.createFrom().voidItem()
+                        : jobs.holdings().invoke(current::jobsChanged).replaceWithVoid())
+                .chain(() -> deployments.changedSince(current.seen)).chain(ds -> loads.changedSince(current.seen)
+                        .chain(ls -> quotas.changedSince(current.seen).map(qs -> {
+                            current.changed(ds, ls, qs);
                             return current;
-                        }));
+                        })));
     }
 
     /**
