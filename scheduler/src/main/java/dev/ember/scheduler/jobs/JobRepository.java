@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
@@ -23,6 +24,16 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, String> {
     public Uni<List<Placer.Holding>> holdings() {
         return list("state = ?1 and nodeId is not null", JobProgressReported.RUNNING)
                 .map(JobRepository::holdings);
+    }
+
+    /**
+     * Whether any job was inserted or updated after change number {@code seen} (V9: jobs take numbers of the
+     * reconciler's change sequence too), so the reconciler reads the jobs' GPUs only when they may have changed.
+     */
+    public Uni<Boolean> changedSince(long seen) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "select exists (select 1 from scheduler.job where change_seq > ?1)", Boolean.class)
+                .setParameter(1, seen).getSingleResult());
     }
 
     static List<Placer.Holding> holdings(List<JobEntity> jobs) {

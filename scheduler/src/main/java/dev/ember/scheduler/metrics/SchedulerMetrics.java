@@ -12,6 +12,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,7 @@ public class SchedulerMetrics {
     public static final String GPUS_USED = "ember.scheduler.gpus.used";
     public static final String GPUS_FREE = "ember.scheduler.gpus.free";
     public static final String TICK = "ember.scheduler.tick";
+    public static final String DECIDED = "ember.scheduler.deployments.decided";
 
     /** States a replica is counted in; TERMINATED replicas are gone. */
     static final List<ReplicaState> COUNTED = List.of(ReplicaState.PENDING_SCHEDULING, ReplicaState.DOWNLOADING_MODEL,
@@ -56,9 +58,13 @@ public class SchedulerMetrics {
     private MultiGauge gpusTotal;
     private MultiGauge gpusUsed;
     private MultiGauge gpusFree;
+    private Counter decided;
 
     @PostConstruct
     void register() {
+        decided = Counter.builder(DECIDED)
+                .description("Deployments the reconcile ticks decided: dirty ones and those with a time rule due")
+                .register(registry);
         gpusTotal = MultiGauge.builder(GPUS_TOTAL).description("GPUs in a pool").register(registry);
         gpusUsed = MultiGauge.builder(GPUS_USED).description("GPUs of a pool held by replicas").register(registry);
         gpusFree = MultiGauge.builder(GPUS_FREE).description("GPUs of a pool free for new replicas")
@@ -66,38 +72,56 @@ public class SchedulerMetrics {
     }
 
     /**
-     * Records what a tick decided. Every deployment that is not deleted has a row for each state (zeros included,
-     * so sums and alerts see it); a deleted one keeps rows only while replicas drain. A deployment's gauges are
-     * registered once and read the counts this method updates, so a tick over thousands of deployments only registers
-     * or removes the gauges of deployments that came or went.
+     * Records what a tick that loaded the whole fleet decided. Every deployment that is not deleted has a row for each
+     * state (zeros included, so sums and alerts see it); a deleted one keeps rows only while replicas drain. A
+     * deployment's gauges are registered once and read the counts updated here, so only the gauges of deployments that
+     * came or went are registered or removed.
      */
     public void observe(List<DeploymentEntity> deployments, List<ReplicaEntity> replicasOfTick,
             List<Placer.Capacity> capacity) {
-        Map<String, int[]> counts = new HashMap<>();
+        Map<String, List<ReplicaEntity>> replicas = new HashMap<>();
         for (ReplicaEntity r : replicasOfTick) {
-            int state = COUNTED.indexOf(ReplicaState.valueOf(r.state));
-            if (state >= 0) {
-                counts.computeIfAbsent(r.deploymentName, d -> new int[COUNTED.size()])[state]++;
-            }
+            replicas.computeIfAbsent(r.deploymentName, d -> new ArrayList<>()).add(r);
         }
-        Set<String> shown = new HashSet<>();
+        Set<String> known = new HashSet<>();
         for (DeploymentEntity d : deployments) {
-            int[] ofDeployment = counts.get(d.name);
-            if (d.deleted && ofDeployment == null) {
-                continue;
-            }
-            shown.add(d.name);
-            DeploymentGauges gauges = byDeployment.computeIfAbsent(d.name, DeploymentGauges::new);
-            gauges.set(ofDeployment, d.desiredReplicas);
+            known.add(d.name);
+            observe(d, replicas.getOrDefault(d.name, List.of()));
         }
         byDeployment.values().removeIf(gauges -> {
-            if (shown.contains(gauges.deployment)) {
+            if (known.contains(gauges.deployment)) {
                 return false;
             }
             gauges.meters.forEach(registry::remove);
             return true;
         });
+        observe(capacity);
+    }
 
+    /** Records one deployment a tick decided, with its replicas (TERMINATED ones are not counted). */
+    public void observe(DeploymentEntity d, List<ReplicaEntity> replicas) {
+        int[] counts = null;
+        for (ReplicaEntity r : replicas) {
+            int state = COUNTED.indexOf(ReplicaState.valueOf(r.state));
+            if (state >= 0) {
+                if (counts == null) {
+                    counts = new int[COUNTED.size()];
+                }
+                counts[state]++;
+            }
+        }
+        if (d.deleted && counts == null) {
+            DeploymentGauges gone = byDeployment.remove(d.name);
+            if (gone != null) {
+                gone.meters.forEach(registry::remove);
+            }
+            return;
+        }
+        byDeployment.computeIfAbsent(d.name, DeploymentGauges::new).set(counts, d.desiredReplicas);
+    }
+
+    /** Records the GPUs per pool. */
+    public void observe(List<Placer.Capacity> capacity) {
         List<MultiGauge.Row<?>> total = new ArrayList<>();
         List<MultiGauge.Row<?>> used = new ArrayList<>();
         List<MultiGauge.Row<?>> free = new ArrayList<>();
@@ -110,6 +134,11 @@ public class SchedulerMetrics {
         gpusTotal.register(total, true);
         gpusUsed.register(used, true);
         gpusFree.register(free, true);
+    }
+
+    /** Counts the deployments one tick decided (zero for a tick with nothing changed and nothing due). */
+    public void decided(int deployments) {
+        decided.increment(deployments);
     }
 
     /**

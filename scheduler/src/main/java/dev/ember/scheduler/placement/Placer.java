@@ -63,6 +63,8 @@ public final class Placer {
     private final Map<String, Map<String, NavigableMap<Integer, TreeSet<Slot>>>> index = new HashMap<>();
     /** account/type/region -> GPUs its replicas hold. */
     private final Map<String, Long> usage = new HashMap<>();
+    /** region/type -> total and used GPUs of the pool, kept as GPUs are taken and released. */
+    private final Map<String, int[]> pools = new TreeMap<>();
     private final Map<String, Long> quotas;
     private final Long defaultQuota;
 
@@ -75,11 +77,13 @@ public final class Placer {
         this.defaultQuota = defaultQuota;
         for (NodeEntity n : nodes) {
             slots.put(n.nodeId, new Slot(n));
+            pool(n)[0] += n.gpus;
         }
         for (Holding h : holdings) {
             Slot s = slots.get(h.nodeId());
             if (s != null) {
                 s.used += h.gpus();
+                pool(s.node)[1] += h.gpus();
                 usage.merge(quotaKey(h.account(), h.acceleratorType(), s.node.region), (long) h.gpus(), Long::sum);
             }
         }
@@ -140,6 +144,22 @@ public final class Placer {
     }
 
     /**
+     * Gives back the GPUs a replica or job held on a node (it ended): they count as free for the next placements and
+     * no longer against the account's quota. A node no longer in the inventory is ignored.
+     */
+    public void release(String account, String nodeId, int gpus) {
+        Slot s = slots.get(nodeId);
+        if (s == null) {
+            return;
+        }
+        unindex(s);
+        s.used -= gpus;
+        pool(s.node)[1] -= gpus;
+        index(s);
+        usage.merge(quotaKey(account, s.node.acceleratorType, s.node.region), (long) -gpus, Long::sum);
+    }
+
+    /**
      * The region among {@code regions} where a replica of this size fits the most times within the account's quota;
      * empty when it fits nowhere.
      */
@@ -186,14 +206,8 @@ public final class Placer {
 
     /** Total, used and free GPUs per region and accelerator type, sorted. */
     public List<Capacity> capacity() {
-        Map<String, int[]> totals = new TreeMap<>();
-        for (Slot s : slots.values()) {
-            int[] t = totals.computeIfAbsent(s.node.region + "/" + s.node.acceleratorType, k -> new int[2]);
-            t[0] += s.node.gpus;
-            t[1] += s.used;
-        }
         List<Capacity> result = new ArrayList<>();
-        totals.forEach((key, t) -> {
+        pools.forEach((key, t) -> {
             String[] parts = key.split("/");
             result.add(new Capacity(parts[0], parts[1], t[0], t[1], t[0] - t[1]));
         });
@@ -231,7 +245,12 @@ public final class Placer {
     private void take(Slot s, int gpus) {
         unindex(s);
         s.used += gpus;
+        pool(s.node)[1] += gpus;
         index(s);
+    }
+
+    private int[] pool(NodeEntity n) {
+        return pools.computeIfAbsent(n.region + "/" + n.acceleratorType, k -> new int[2]);
     }
 
     private void index(Slot s) {

@@ -2,11 +2,15 @@ package dev.ember.scheduler.reconcile;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
@@ -14,11 +18,14 @@ import dev.ember.scheduler.persistence.NodeEntity;
 import dev.ember.scheduler.persistence.QuotaEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
 import dev.ember.scheduler.persistence.ReplicaState;
+import dev.ember.scheduler.placement.Placer;
 
 /**
  * The reconciler's copy of the scheduler's tables, as its last committed tick left them (ADR 14): every deployment,
- * live replica, active node, load report and quota, detached from any session. Only the reconciler changes it, one
- * tick at a time; a tick that fails drops it, and the next tick loads the fleet again.
+ * live replica, active node, load report and quota, detached from any session, and what the next tick must decide
+ * (ADR 21): the deployments made dirty by a change, the due index of those whose next time rule falls due at an
+ * instant, and those with a replica waiting for GPUs of a type. Only the reconciler changes it, one tick at a time; a
+ * tick that fails drops it, and the next tick loads the fleet again.
  */
 final class Fleet {
 
@@ -26,9 +33,13 @@ final class Fleet {
     final TreeMap<String, DeploymentEntity> deployments = new TreeMap<>();
     /** Replicas that are not TERMINATED, oldest first (the order a full load reads them in). */
     final LinkedHashMap<String, ReplicaEntity> live = new LinkedHashMap<>();
+    /** The live replicas of each deployment, in the same order. */
+    private final Map<String, List<ReplicaEntity>> replicasOf = new HashMap<>();
     final List<NodeEntity> nodes;
     final Map<QuotaEntity.Key, QuotaEntity> quotas = new HashMap<>();
     final Map<DeploymentLoadEntity.Key, DeploymentLoadEntity> loads = new HashMap<>();
+    /** The load reports of each deployment, by data-plane instance. */
+    private final Map<String, Map<String, DeploymentLoadEntity>> loadsOf = new HashMap<>();
     /** When the fleet was loaded in full; a full load comes again after {@code scheduler.full-resync-interval}. */
     final Instant loadedAt;
     /** The reconciler ticks counted in the database when this copy was last known to be the newest. */
@@ -36,41 +47,202 @@ final class Fleet {
     /** The newest change number (V7) this copy includes: rows changed after it are read again on the next tick. */
     long seen;
 
-    private Fleet(List<NodeEntity> nodes, long ticks, Instant loadedAt) {
+    /** The GPUs running jobs hold, as last read. */
+    private List<Placer.Holding> jobHoldings;
+    private final Long defaultQuota;
+    /** Free GPUs per node and quota usage, kept across ticks: placements take, ended replicas give back. */
+    private Placer placer;
+
+    /** Deployments the next tick decides whatever the clock says: something about them changed. */
+    private final TreeSet<String> dirty = new TreeSet<>();
+    /** The due index: deployments by the instant their next time rule falls due. */
+    private final TreeMap<Instant, Set<String>> due = new TreeMap<>();
+    private final Map<String, Instant> dueOf = new HashMap<>();
+    /** Accelerator type -> deployments with a replica waiting for GPUs of that type. */
+    private final Map<String, Set<String>> waiting = new HashMap<>();
+
+    private Fleet(List<NodeEntity> nodes, List<Placer.Holding> jobHoldings, Long defaultQuota, long ticks,
+            Instant loadedAt) {
         this.nodes = List.copyOf(nodes);
+        this.jobHoldings = List.copyOf(jobHoldings);
+        this.defaultQuota = defaultQuota;
         this.ticks = ticks;
         this.loadedAt = loadedAt;
     }
 
+    /**
+     * A fleet loaded in full, every deployment dirty; {@code defaultQuota} is the GPU quota of pools an account set
+     * none for (null: no limit).
+     */
     static Fleet loaded(List<DeploymentEntity> ds, List<NodeEntity> ns, List<ReplicaEntity> rs,
-            List<DeploymentLoadEntity> ls, List<QuotaEntity> qs, long ticks, Instant now) {
-        Fleet fleet = new Fleet(ns, ticks, now);
+            List<DeploymentLoadEntity> ls, List<QuotaEntity> qs, List<Placer.Holding> jobHoldings, Long defaultQuota,
+            long ticks, Instant now) {
+        Fleet fleet = new Fleet(ns, jobHoldings, defaultQuota, ticks, now);
         for (ReplicaEntity r : rs) {
-            fleet.live.put(r.name, r);
+            fleet.add(r);
         }
         fleet.changed(ds, ls, qs);
+        fleet.rebuildPlacer();
         return fleet;
     }
 
-    /** Takes the rows other writers inserted or updated since the last tick, in place of the copies held. */
+    /**
+     * Takes the rows other writers inserted or updated since the last tick, in place of the copies held, and marks
+     * the deployments they concern dirty. A changed quota builds the placer again and wakes every waiting replica.
+     */
     void changed(List<DeploymentEntity> ds, List<DeploymentLoadEntity> ls, List<QuotaEntity> qs) {
         for (DeploymentEntity d : ds) {
             deployments.put(d.name, d);
+            dirty.add(d.name);
         }
         for (DeploymentLoadEntity l : ls) {
             loads.put(new DeploymentLoadEntity.Key(l.deployment, l.instance), l);
+            loadsOf.computeIfAbsent(l.deployment, k -> new HashMap<>()).put(l.instance, l);
+            if (deployments.containsKey(l.deployment)) {
+                dirty.add(l.deployment);
+            }
         }
         for (QuotaEntity q : qs) {
             quotas.put(new QuotaEntity.Key(q.account, q.acceleratorType, q.region), q);
         }
+        if (!qs.isEmpty() && placer != null) {
+            rebuildPlacer();
+            wakeAllWaiting();
+        }
     }
 
-    /** Adds the replicas a tick created and forgets those it terminated. */
-    void replicasChanged(List<ReplicaEntity> created) {
-        for (ReplicaEntity r : created) {
-            live.put(r.name, r);
+    /** Running jobs took or gave back GPUs: the placer is built again and every waiting replica tries again. */
+    void jobsChanged(List<Placer.Holding> holdings) {
+        jobHoldings = List.copyOf(holdings);
+        rebuildPlacer();
+        wakeAllWaiting();
+    }
+
+    Placer placer() {
+        return placer;
+    }
+
+    /**
+     * The deployments this tick decides, in name order: every dirty one and every one whose due instant is not after
+     * {@code now}. They leave the dirty set and the due index; deciding them sets them again.
+     */
+    List<DeploymentEntity> takeDecided(Instant now) {
+        Map<Instant, Set<String>> reached = due.headMap(now, true);
+        for (Set<String> names : reached.values()) {
+            dirty.addAll(names);
+            names.forEach(dueOf::remove);
         }
-        live.values().removeIf(r -> ReplicaState.TERMINATED.name().equals(r.state));
+        reached.clear();
+        List<DeploymentEntity> decided = new ArrayList<>(dirty.size());
+        for (String name : dirty) {
+            DeploymentEntity d = deployments.get(name);
+            if (d != null) {
+                decided.add(d);
+                unschedule(name);
+            }
+        }
+        dirty.clear();
+        return decided;
+    }
+
+    /** The next tick decides this deployment again. */
+    void markDirty(String deployment) {
+        dirty.add(deployment);
+    }
+
+    /** The deployment is decided again at {@code at} (replacing any earlier entry); null: no time rule pending. */
+    void schedule(String deployment, Instant at) {
+        unschedule(deployment);
+        if (at != null) {
+            dueOf.put(deployment, at);
+            due.computeIfAbsent(at, k -> new HashSet<>()).add(deployment);
+        }
+    }
+
+    private void unschedule(String deployment) {
+        Instant at = dueOf.remove(deployment);
+        if (at != null) {
+            Set<String> names = due.get(at);
+            names.remove(deployment);
+            if (names.isEmpty()) {
+                due.remove(at);
+            }
+        }
+    }
+
+    /** The accelerator types a deployment has a replica waiting for (none: it waits for nothing). */
+    void waiting(String deployment, Set<String> acceleratorTypes) {
+        waiting.forEach((type, names) -> {
+            if (!acceleratorTypes.contains(type)) {
+                names.remove(deployment);
+            }
+        });
+        for (String type : acceleratorTypes) {
+            waiting.computeIfAbsent(type, k -> new HashSet<>()).add(deployment);
+        }
+    }
+
+    /** GPUs of this type were given back: every deployment waiting for them tries again on the next tick. */
+    void capacityFreed(String acceleratorType) {
+        Set<String> names = waiting.get(acceleratorType);
+        if (names != null) {
+            dirty.addAll(names);
+        }
+    }
+
+    private void wakeAllWaiting() {
+        waiting.values().forEach(dirty::addAll);
+    }
+
+    /** The live replicas of a deployment, oldest first (a copy). */
+    List<ReplicaEntity> replicasOf(String deployment) {
+        List<ReplicaEntity> rs = replicasOf.get(deployment);
+        return rs == null ? new ArrayList<>() : new ArrayList<>(rs);
+    }
+
+    /** The load reports of a deployment, fresh or not. */
+    Collection<DeploymentLoadEntity> loadsOf(String deployment) {
+        Map<String, DeploymentLoadEntity> ls = loadsOf.get(deployment);
+        return ls == null ? List.of() : ls.values();
+    }
+
+    /** Adds the replicas a tick created and forgets those of these deployments it terminated. */
+    void replicasChanged(List<ReplicaEntity> created, Collection<DeploymentEntity> decided) {
+        for (ReplicaEntity r : created) {
+            add(r);
+        }
+        for (DeploymentEntity d : decided) {
+            List<ReplicaEntity> rs = replicasOf.get(d.name);
+            if (rs == null) {
+                continue;
+            }
+            rs.removeIf(r -> {
+                if (ReplicaState.TERMINATED.name().equals(r.state)) {
+                    live.remove(r.name);
+                    return true;
+                }
+                return false;
+            });
+            if (rs.isEmpty()) {
+                replicasOf.remove(d.name);
+            }
+        }
+    }
+
+    private void add(ReplicaEntity r) {
+        live.put(r.name, r);
+        replicasOf.computeIfAbsent(r.deploymentName, k -> new ArrayList<>()).add(r);
+    }
+
+    /** Replicas share the nodes with running jobs. */
+    private void rebuildPlacer() {
+        Map<String, Long> limits = new HashMap<>();
+        for (QuotaEntity q : quotas.values()) {
+            limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
+        }
+        List<Placer.Holding> holdings = new ArrayList<>(Placer.holdings(new ArrayList<>(live.values())));
+        holdings.addAll(jobHoldings);
+        placer = new Placer(nodes, holdings, limits, defaultQuota);
     }
 
     List<DeploymentEntity> deploymentList() {

@@ -3,6 +3,7 @@ package dev.ember.scheduler.reconcile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +50,7 @@ import dev.ember.common.name.ResourceIds;
 import dev.ember.common.outbox.Outbox;
 import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.common.reactive.SingleFlight;
+import dev.ember.common.schedule.Cron;
 import dev.ember.scheduler.autoscaling.Autoscaler;
 import dev.ember.scheduler.config.SchedulerConfig;
 import dev.ember.scheduler.jobs.JobRepository;
@@ -56,7 +60,6 @@ import dev.ember.scheduler.persistence.DeploymentEntity;
 import dev.ember.scheduler.persistence.DeploymentLoadEntity;
 import dev.ember.scheduler.persistence.FleetTables;
 import dev.ember.scheduler.persistence.NodeEntity;
-import dev.ember.scheduler.persistence.QuotaEntity;
 import dev.ember.scheduler.persistence.ReplicaEntity;
 import dev.ember.scheduler.persistence.ReplicaState;
 import dev.ember.scheduler.persistence.SchedulerLock;
@@ -213,10 +216,10 @@ public class Reconciler {
                             }
                             return (full ? loadAll(ticks, now) : loadChanges(current))
                                     .call(() -> Panache.getSession().invoke(Mutiny.Session::clear))
-                                    .chain(f -> jobs.holdings().chain(js -> {
+                                    .chain(f -> {
                                         ticked[0] = f;
-                                        return apply(f, js, now);
-                                    }))
+                                        return apply(f, full, now);
+                                    })
                                     .chain(() -> tables.advance(ticks))
                                     .invoke(seen -> {
                                         ticked[0].ticks = ticks + 1;
@@ -244,36 +247,40 @@ public class Reconciler {
                 });
     }
 
-    /** Every deployment, live replica, active node, load report and quota. */
+    /**
+     * Every deployment, live replica, active node, load report and quota, and the GPUs running jobs hold. The jobs are
+     * read first: a query after the fleet is in the session would make Hibernate check every loaded entity for
+     * changes to flush first.
+     */
     private Uni<Fleet> loadAll(long ticks, Instant now) {
-        return deployments.listByName().chain(ds -> nodes.listActive().chain(ns -> replicas.listLive()
-                .chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
-                        .map(qs -> Fleet.loaded(ds, ns, rs, ls, qs, ticks, now))))));
+        return jobs.holdings().chain(js -> deployments.listByName().chain(ds -> nodes.listActive()
+                .chain(ns -> replicas.listLive().chain(rs -> loads.listAll().chain(ls -> quotas.listAll()
+                        .map(qs -> Fleet.loaded(ds, ns, rs, ls, qs, js, quotaDefaults.defaultGpus(), ticks,
+                                now)))))));
     }
 
-    /** The deployments, load reports and quotas that handlers inserted or updated since the last tick. */
+    /**
+     * The jobs' GPUs again if a job changed, and the deployments, load reports and quotas that handlers inserted or
+     * updated since the last tick.
+     */
     private Uni<Fleet> loadChanges(Fleet current) {
-        return deployments.changedSince(current.seen).chain(ds -> loads.changedSince(current.seen)
-                .chain(ls -> quotas.changedSince(current.seen).map(qs -> {
-                    current.changed(ds, ls, qs);
-                    return current;
-                })));
+        return jobs.changedSince(current.seen)
+                .chain(jobsChanged -> !jobsChanged
+                        ? Uni.createFrom().voidItem()
+                        : jobs.holdings().invoke(current::jobsChanged).replaceWithVoid())
+                .chain(() -> deployments.changedSince(current.seen)).chain(ds -> loads.changedSince(current.seen)
+                        .chain(ls -> quotas.changedSince(current.seen).map(qs -> {
+                            current.changed(ds, ls, qs);
+                            return current;
+                        })));
     }
 
-    /** Replicas share the nodes with running jobs ({@code js}: the GPUs they hold, read afresh every tick). */
-    private Placer placer(List<NodeEntity> ns, List<ReplicaEntity> rs, Collection<QuotaEntity> qs,
-            List<Placer.Holding> js) {
-        Map<String, Long> limits = new HashMap<>();
-        for (QuotaEntity q : qs) {
-            limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
-        }
-        List<Placer.Holding> holdings = new ArrayList<>(Placer.holdings(rs));
-        holdings.addAll(js);
-        return new Placer(ns, holdings, limits, quotaDefaults.defaultGpus());
-    }
-
-    /** What one tick decided: replicas to create, and entity changes' events to write (deferred). */
-    record Plan(List<ReplicaEntity> created, List<Uni<Void>> writes) {
+    /**
+     * What one tick decided: the deployments it decided, replicas to create, the deployments and replicas it changed
+     * (to write), and the entity changes' events to write (deferred).
+     */
+    record Plan(List<DeploymentEntity> decided, List<ReplicaEntity> created, List<DeploymentEntity> changedDeployments,
+            List<ReplicaEntity> changedReplicas, List<Uni<Void>> writes) {
     }
 
     /** The columns of a deployment a tick may change, to find the rows to write. */
@@ -298,69 +305,152 @@ public class Reconciler {
     }
 
     /** Decides the tick on the in-memory fleet, then writes the deployments and replicas it changed and the events. */
-    private Uni<Void> apply(Fleet fleet, List<Placer.Holding> jobHoldings, Instant now) {
-        List<DeploymentEntity> ds = fleet.deploymentList();
-        List<ReplicaEntity> live = fleet.liveList();
-        DeploymentMark[] deploymentsBefore = new DeploymentMark[ds.size()];
-        for (int i = 0; i < ds.size(); i++) {
-            deploymentsBefore[i] = DeploymentMark.of(ds.get(i));
-        }
-        ReplicaMark[] replicasBefore = new ReplicaMark[live.size()];
-        for (int i = 0; i < live.size(); i++) {
-            replicasBefore[i] = ReplicaMark.of(live.get(i));
-        }
-        Placer placer = placer(fleet.nodes, live, fleet.quotas.values(), jobHoldings);
-        Plan plan = plan(ds, placer, live, new ArrayList<>(fleet.loads.values()), now);
-
-        List<DeploymentEntity> changedDeployments = new ArrayList<>();
-        for (int i = 0; i < ds.size(); i++) {
-            if (!deploymentsBefore[i].equals(DeploymentMark.of(ds.get(i)))) {
-                changedDeployments.add(ds.get(i));
+    private Uni<Void> apply(Fleet fleet, boolean full, Instant now) {
+        Plan plan = plan(fleet, now);
+        if (full) {
+            metrics.observe(fleet.deploymentList(), fleet.liveList(), fleet.placer().capacity());
+        } else {
+            for (DeploymentEntity d : plan.decided()) {
+                metrics.observe(d, fleet.replicasOf(d.name));
             }
+            metrics.observe(fleet.placer().capacity());
         }
-        List<ReplicaEntity> changedReplicas = new ArrayList<>(plan.created());
-        for (int i = 0; i < live.size(); i++) {
-            if (!replicasBefore[i].equals(ReplicaMark.of(live.get(i)))) {
-                changedReplicas.add(live.get(i));
-            }
-        }
-        List<ReplicaEntity> all = new ArrayList<>(live);
-        all.addAll(plan.created());
-        metrics.observe(ds, all, placer.capacity());
-        fleet.replicasChanged(plan.created());
-        return tables.updateDeployments(changedDeployments)
-                .chain(() -> tables.upsertReplicas(changedReplicas))
+        metrics.decided(plan.decided().size());
+        return tables.updateDeployments(plan.changedDeployments())
+                .chain(() -> tables.upsertReplicas(plan.changedReplicas()))
                 .chain(() -> Multi.createFrom().iterable(plan.writes()).onItem().transformToUniAndConcatenate(w -> w)
                         .collect().last())
                 .replaceWithVoid();
     }
 
     /**
-     * Decides one tick in memory: runs the autoscaler, creates, places, advances and retires replicas on the loaded
-     * entities (changing them in place) and collects the events to write. Nothing touches the database here.
+     * Decides one tick in memory (ADR 21): the deployments that are dirty (a handler changed their row or load, a
+     * replica of theirs changed in the last tick, GPUs they wait for were given back) or whose next time rule is due
+     * at {@code now}; after a full load, every deployment. Runs the autoscaler, creates, places, advances and retires
+     * replicas on the fleet's entities (changing them in place), collects the events to write, and files each decided
+     * deployment again: dirty if it changed, else in the due index at its next time rule. Nothing touches the database.
      */
-    Plan plan(List<DeploymentEntity> ds, Placer placer, List<ReplicaEntity> live, List<DeploymentLoadEntity> reports,
-            Instant now) {
-        Map<String, Autoscaler.Load> load = currentLoad(reports, now);
-        Map<String, List<ReplicaEntity>> byDeployment = live.stream()
-                .collect(Collectors.groupingBy(r -> r.deploymentName));
+    Plan plan(Fleet fleet, Instant now) {
+        List<DeploymentEntity> decided = fleet.takeDecided(now);
+        Placer placer = fleet.placer();
         List<ReplicaEntity> created = new ArrayList<>();
+        List<DeploymentEntity> changedDeployments = new ArrayList<>();
+        List<ReplicaEntity> changedReplicas = new ArrayList<>();
+        List<Placer.Holding> released = new ArrayList<>();
         List<Uni<Void>> writes = new ArrayList<>();
-        for (DeploymentEntity d : ds) {
-            autoscale(d, load.getOrDefault(d.name, Autoscaler.Load.NONE), now, writes);
-            List<ReplicaEntity> rs = new ArrayList<>(byDeployment.getOrDefault(d.name, List.of()));
-            for (ReplicaEntity r : rollout(d, rs, now, writes)) {
-                rs.add(r);
-                created.add(r);
+        for (DeploymentEntity d : decided) {
+            DeploymentMark deploymentBefore = DeploymentMark.of(d);
+            List<ReplicaEntity> rs = fleet.replicasOf(d.name);
+            ReplicaMark[] replicasBefore = new ReplicaMark[rs.size()];
+            for (int i = 0; i < rs.size(); i++) {
+                replicasBefore[i] = ReplicaMark.of(rs.get(i));
             }
+            int writesBefore = writes.size();
+            Collection<DeploymentLoadEntity> reports = fleet.loadsOf(d.name);
+
+            autoscale(d, currentLoad(reports, now), now, writes);
+            List<ReplicaEntity> fresh = rollout(d, rs, now, writes);
+            rs.addAll(fresh);
+            created.addAll(fresh);
             boolean failed = false;
             for (ReplicaEntity r : rs) {
                 failed |= advance(d, r, placer, now, writes);
             }
             status(d, rs, failed, now, writes);
+
+            boolean changed = !fresh.isEmpty() || writes.size() > writesBefore;
+            if (!deploymentBefore.equals(DeploymentMark.of(d))) {
+                changedDeployments.add(d);
+                changed = true;
+            }
+            changedReplicas.addAll(fresh);
+            for (int i = 0; i < replicasBefore.length; i++) {
+                ReplicaEntity r = rs.get(i);
+                ReplicaMark before = replicasBefore[i];
+                if (!before.equals(ReplicaMark.of(r))) {
+                    changedReplicas.add(r);
+                    changed = true;
+                    if (holds(before.state(), before.nodeId()) && !holds(r.state, r.nodeId)) {
+                        released.add(new Placer.Holding(DeploymentName.parse("name", d.name).account(),
+                                before.nodeId(), r.acceleratorType, r.gpus));
+                    }
+                }
+            }
+            // A replica left waiting is tried again when GPUs of its type are given back; one that can never be
+            // placed waits for nothing (the inventory changes only with a full load).
+            fleet.waiting(d.name, failed
+                    ? Set.of()
+                    : rs.stream()
+                            .filter(r -> ReplicaState.PENDING_SCHEDULING.name().equals(r.state))
+                            .map(r -> r.acceleratorType).collect(Collectors.toSet()));
+            // What changed may enable the next step (e.g. a new replica READY lets an old one drain): decide again.
+            fleet.schedule(d.name, nextDue(d, rs, reports, now));
+            if (changed) {
+                fleet.markDirty(d.name);
+            }
         }
         capacity(placer, now, writes);
-        return new Plan(created, writes);
+        // GPUs given back count from the next tick on, as a placer built from the replicas then would count them.
+        for (Placer.Holding h : released) {
+            placer.release(h.account(), h.nodeId(), h.gpus());
+            fleet.capacityFreed(h.acceleratorType());
+        }
+        fleet.replicasChanged(created, decided);
+        return new Plan(decided, created, changedDeployments, changedReplicas, writes);
+    }
+
+    /** When the window a schedule opened last closes, if it is open at {@code now}. */
+    private static Instant windowEnd(ScalingSchedule schedule, Instant now) {
+        return Cron.parse(schedule.schedule()).previousFire(now.atZone(ZoneId.of(schedule.timezone())),
+                schedule.duration()).map(fire -> fire.toInstant().plus(schedule.duration())).orElse(null);
+    }
+
+    private static boolean holds(String state, String nodeId) {
+        return nodeId != null && ReplicaState.valueOf(state).holdsGpus();
+    }
+
+    /**
+     * The first instant after {@code now} at which a time rule could change what deciding this deployment does, with
+     * no event in between: a replica's next lifecycle step, the end of a scale-up or scale-down window, the
+     * scale-to-zero window and the idle deletion counted from the last request, a load report going stale, and a
+     * scaling schedule's window opening (on a whole minute) or closing. Null when nothing is pending.
+     */
+    Instant nextDue(DeploymentEntity d, List<ReplicaEntity> rs, Collection<DeploymentLoadEntity> reports,
+            Instant now) {
+        Instant[] next = {null};
+        Consumer<Instant> candidate = at -> {
+            if (at != null && at.isAfter(now) && (next[0] == null || at.isBefore(next[0]))) {
+                next[0] = at;
+            }
+        };
+        for (ReplicaEntity r : rs) {
+            candidate.accept(r.nextTransitionAt);
+        }
+        if (d.deleted) {
+            return next[0];
+        }
+        if (d.lastRequestTime != null) {
+            candidate.accept(d.lastRequestTime.plusMillis(d.scaleToZeroWindowMs));
+            if (d.minReplicas == 0 && d.deletionRequestedAt == null) {
+                candidate.accept(d.lastRequestTime.plus(config.deleteAfterIdle()));
+            }
+        }
+        if (d.aboveSince != null) {
+            candidate.accept(d.aboveSince.plusMillis(d.scaleUpWindowMs));
+        }
+        if (d.belowSince != null) {
+            candidate.accept(d.belowSince.plusMillis(d.scaleDownWindowMs));
+        }
+        for (DeploymentLoadEntity l : reports) {
+            candidate.accept(l.reportedAt.plus(config.loadReportTtl()));
+        }
+        for (ScalingSchedule schedule : policy(d).schedules().values()) {
+            if (!schedule.disabled()) {
+                candidate.accept(now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)));
+                candidate.accept(windowEnd(schedule, now));
+            }
+        }
+        return next[0];
     }
 
     ReplicaEntity newReplica(DeploymentEntity d, Instant now) {
@@ -489,14 +579,14 @@ public class Reconciler {
                 Duration.ofMillis(d.scaleDownWindowMs), Duration.ofMillis(d.scaleToZeroWindowMs), targets, schedules);
     }
 
-    /** Sum of every data plane's newest report, for reports still fresh. */
-    private Map<String, Autoscaler.Load> currentLoad(List<DeploymentLoadEntity> reports, Instant now) {
-        Map<String, Autoscaler.Load> load = new HashMap<>();
+    /** Sum of a deployment's reports from every data plane, for reports still fresh. */
+    private Autoscaler.Load currentLoad(Collection<DeploymentLoadEntity> reports, Instant now) {
+        Autoscaler.Load load = Autoscaler.Load.NONE;
         Instant freshSince = now.minus(config.loadReportTtl());
         for (DeploymentLoadEntity r : reports) {
             if (r.reportedAt.isAfter(freshSince)) {
-                load.merge(r.deployment, new Autoscaler.Load(r.requestsPerSecond, r.concurrentRequests,
-                        r.promptTokensPerSecond, r.generatedTokensPerSecond), Autoscaler.Load::plus);
+                load = load.plus(new Autoscaler.Load(r.requestsPerSecond, r.concurrentRequests,
+                        r.promptTokensPerSecond, r.generatedTokensPerSecond));
             }
         }
         return load;
@@ -627,12 +717,15 @@ public class Reconciler {
 
     /** Publishes the pools' capacity when it changed, at most once per {@code capacityReportInterval}. */
     private void capacity(Placer placer, Instant now, List<Uni<Void>> writes) {
+        if (now.isBefore(lastCapacityAt.plus(config.capacityReportInterval()))) {
+            return;
+        }
         List<CapacityReported.Pool> pools = placer.capacity().stream()
                 .map(c -> new CapacityReported.Pool(c.region(), c.acceleratorType(), c.totalGpus(), c.usedGpus(),
                         c.freeGpus()))
                 .toList();
         String key = pools.toString();
-        if (key.equals(lastCapacity) || now.isBefore(lastCapacityAt.plus(config.capacityReportInterval()))) {
+        if (key.equals(lastCapacity)) {
             return;
         }
         lastCapacity = key;

@@ -215,8 +215,12 @@ class IncrementalReconcileTest {
                 LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", min, max, placement, Instant.now(), null);
     }
 
-    /** One tick run by the test; a tick that was skipped (one was still running) is run again. */
     private String tick() {
+        return tick(reconciler);
+    }
+
+    /** One tick run by the test; a tick that was skipped (one was still running) is run again. */
+    static String tick(Reconciler reconciler) {
         String[] outcome = new String[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try {

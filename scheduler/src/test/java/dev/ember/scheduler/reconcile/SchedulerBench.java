@@ -23,8 +23,8 @@ import dev.ember.scheduler.placement.Placer;
 /**
  * The scheduler's two hot paths on synthetic fleets, in one JVM, no database: placement decisions per second over
  * 5,000 nodes with mixed shapes, and the reconciler's in-memory tick ({@link Reconciler#plan}: autoscaler, rollout,
- * placement, lifecycle and status of every deployment, plus building the placer from the live replicas) for 10,000
- * deployments. Run with {@code bench/scheduler.sh}; arguments: nodes deployments rounds.
+ * placement, lifecycle and status of the deployments decided) for 10,000 deployments, once deciding every deployment
+ * (as after a full load) and once in the steady state (only the deployments dirty or due, ADR 21). Run with {@code bench/scheduler.sh}; arguments: nodes deployments rounds.
  */
 public final class SchedulerBench {
 
@@ -89,7 +89,10 @@ public final class SchedulerBench {
                 measured[measured.length - 1], measured.length, total);
     }
 
-    /** Ticks of the reconciler over a steady fleet of deployments with load. */
+    /**
+     * Ticks of the reconciler over a steady fleet of deployments with load: every deployment decided (as after a full
+     * load), then the steady state where only what changed or fell due is.
+     */
     static void tick(List<NodeEntity> nodes, int deploymentCount, int rounds) {
         Random random = new Random(7);
         Instant now = Instant.parse("2026-01-05T09:00:00Z");
@@ -125,28 +128,69 @@ public final class SchedulerBench {
                 r.region = p.node().region;
             }
         }
-        long[] nanos = new long[rounds + 5];
+        Fleet fleet = Fleet.loaded(ds, nodes, live, loads, List.of(), List.of(), null, 0, now);
+        reconciler.plan(fleet, now);
+
+        // Every deployment decided, as after a full load (the periodic resync's in-memory part).
+        long[] full = new long[rounds + 5];
         int events = 0;
-        for (int t = 0; t < nanos.length; t++) {
+        for (int t = 0; t < full.length; t++) {
             now = now.plusMillis(500);
+            touch(loads, ds, random, now);
             long start = System.nanoTime();
-            Placer placer = new Placer(nodes, Placer.holdings(live), Map.of(), null);
-            Reconciler.Plan plan = reconciler.plan(ds, placer, live, loads, now);
-            nanos[t] = System.nanoTime() - start;
-            live.addAll(plan.created());
-            live.removeIf(r -> ReplicaState.TERMINATED.name().equals(r.state));
-            events += plan.writes().size();
-            for (DeploymentLoadEntity l : loads) {
-                l.reportedAt = now;
-            }
+            fleet.changed(fleet.deploymentList(), List.of(), List.of());
+            events += reconciler.plan(fleet, now).writes().size();
+            full[t] = System.nanoTime() - start;
         }
+        report("every deployment decided (full resync)", ds.size(), fleet.live.size(), full, events, 0);
+
+        // The steady state: 2% of the deployments report new load before each tick (each one every 25 s, within the
+        // load report TTL), and only they, those they changed and those with a time rule due are decided.
+        long[] steady = new long[rounds * 10 + 5];
+        long decided = 0;
+        events = 0;
+        for (int t = 0; t < steady.length; t++) {
+            now = now.plusMillis(500);
+            List<DeploymentEntity> touched = new ArrayList<>();
+            List<DeploymentLoadEntity> reported = new ArrayList<>();
+            for (int i = t % SLICES; i < ds.size(); i += SLICES) {
+                touched.add(ds.get(i));
+                reported.add(loads.get(i));
+            }
+            touch(reported, touched, random, now);
+            long start = System.nanoTime();
+            fleet.changed(touched, reported, List.of());
+            Reconciler.Plan plan = reconciler.plan(fleet, now);
+            steady[t] = System.nanoTime() - start;
+            events += plan.writes().size();
+            decided += t >= 5 ? plan.decided().size() : 0;
+        }
+        report("steady state (" + ds.size() / SLICES + " new load reports per tick)", ds.size(), fleet.live.size(),
+                steady, events, decided);
+    }
+
+    /** Each tick of the steady state, one deployment in SLICES reports new load. */
+    static final int SLICES = 50;
+
+    /** New load reports, as the load handler stores them (the deployment counts as used). */
+    static void touch(List<DeploymentLoadEntity> loads, List<DeploymentEntity> ds, Random random, Instant now) {
+        for (int i = 0; i < loads.size(); i++) {
+            DeploymentLoadEntity load = loads.get(i);
+            load.concurrentRequests = random.nextDouble() * 40 * Math.max(1, ds.get(i).desiredReplicas);
+            load.reportedAt = now;
+            ds.get(i).lastRequestTime = now;
+        }
+    }
+
+    static void report(String what, int deployments, int replicas, long[] nanos, int events, long decided) {
         long[] measured = Arrays.copyOfRange(nanos, 5, nanos.length);
         Arrays.sort(measured);
-        System.out.printf("reconciler tick over %d deployments and %d live replicas: p50 %.1f ms, p99 %.1f ms, max "
-                + "%.1f ms (%d ticks after 5 warm-up; %d events decided in all)%n", ds.size(), live.size(),
-                measured[measured.length / 2] / 1e6, measured[(int) Math.min(measured.length - 1,
+        System.out.printf("reconciler tick in memory, %s, %d deployments and %d live replicas: p50 %.1f ms, p99 "
+                + "%.1f ms, max %.1f ms (%d ticks after 5 warm-up; %d events decided in all%s)%n", what, deployments,
+                replicas, measured[measured.length / 2] / 1e6, measured[(int) Math.min(measured.length - 1,
                         Math.ceil(measured.length * 0.99) - 1)] / 1e6,
-                measured[measured.length - 1] / 1e6, measured.length, events);
+                measured[measured.length - 1] / 1e6, measured.length, events,
+                decided == 0 ? "" : "; " + decided / measured.length + " deployments decided per tick on average");
     }
 
     static List<NodeEntity> fleet(int count) {

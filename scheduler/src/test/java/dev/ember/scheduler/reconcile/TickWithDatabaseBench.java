@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +21,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.scheduler.TestClock;
+import dev.ember.scheduler.metrics.SchedulerMetrics;
 import dev.ember.testsupport.EmberInfraResource;
 
 /**
@@ -61,6 +64,12 @@ class TickWithDatabaseBench {
     @Inject
     Reconciler reconciler;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** The deployments the last tick run decided (ADR 21). */
+    private long lastDecided;
+
     /** A measurement, not a test: it prints the figures and fails only if a tick does (or is not the kind expected). */
     @Test
     void tickTime() throws Throwable {
@@ -100,9 +109,11 @@ class TickWithDatabaseBench {
         // Steady state: before each tick, TOUCHED deployments get a new load report (and count as used), as the
         // load handler writes them; the clock moves one reconcile interval. Only the tick is timed.
         long[] steady = new long[TICKS];
+        long[] decided = new long[TICKS];
         for (int t = 0; t < TICKS; t++) {
             touch(WARM_UP + t);
             steady[t] = run("incremental");
+            decided[t] = lastDecided;
         }
         // The periodic full resync: the same tick, loading every row again.
         long[] full = new long[FULL_TICKS];
@@ -115,6 +126,13 @@ class TickWithDatabaseBench {
                 + "new load report per tick): p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d ticks after %d warm-up%n",
                 DEPLOYMENTS, TOUCHED, percentile(steady, 50), percentile(steady, 99), percentile(steady, 100), TICKS,
                 WARM_UP);
+        Integer[] slowest = new Integer[TICKS];
+        Arrays.setAll(slowest, i -> i);
+        Arrays.sort(slowest, (a, b) -> Long.compare(steady[b], steady[a]));
+        System.out.printf("reconciler tick with the database, steady state: %.0f deployments decided per tick on "
+                + "average; the slowest ticks %s%n",
+                Arrays.stream(decided).average().orElse(0), Arrays.stream(slowest).limit(3)
+                        .map(i -> String.format("%.1f ms (%d decided)", steady[i] / 1e6, decided[i])).toList());
         System.out.printf("reconciler tick with the database, %d deployments, full resync (every row loaded): p50 "
                 + "%.1f ms, max %.1f ms over %d ticks%n%n", DEPLOYMENTS, percentile(full, 50), percentile(full, 100),
                 FULL_TICKS);
@@ -134,13 +152,21 @@ class TickWithDatabaseBench {
 
     /** Runs one tick and returns its time; fails unless it was the kind of tick expected. */
     private long run(String expected) throws Throwable {
+        double before = decidedSoFar();
         long start = System.nanoTime();
         String outcome = VertxContextSupport.subscribeAndAwait(() -> reconciler.tick());
         long nanos = System.nanoTime() - start;
+        lastDecided = (long) (decidedSoFar() - before);
         if (!expected.equals(outcome)) {
             throw new IllegalStateException("expected a " + expected + " tick, got " + outcome);
         }
         return nanos;
+    }
+
+    /** The deployments ticks decided so far (the counter exists once the metrics are first used). */
+    private double decidedSoFar() {
+        Counter counter = registry.find(SchedulerMetrics.DECIDED).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static double percentile(long[] nanos, int p) {
