@@ -1,9 +1,13 @@
 package dev.ember.local;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +48,22 @@ public final class ControlPlaneBench {
 
     private static final String BODY = "{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-8b-instruct\"}";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(8)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Instant> createTimes = new ConcurrentHashMap<>();
     private final LocalPlatform.Running platform;
-    private final URI createUri;
+    private final Http http;
+    private final byte[] createRequest;
 
     ControlPlaneBench(LocalPlatform.Running platform) {
         this.platform = platform;
-        this.createUri = URI.create(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId()
-                + "/deployments");
+        URI base = URI.create(platform.controlPlaneUrl());
+        this.http = new Http(base.getHost(), base.getPort());
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        this.createRequest = ("POST /v1/accounts/" + platform.accountId() + "/deployments HTTP/1.1\r\n"
+                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Authorization: Bearer " + platform.apiKey() + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n" + BODY).getBytes(StandardCharsets.UTF_8);
     }
 
     public static void main(String[] args) throws Exception {
@@ -158,13 +169,8 @@ public final class ControlPlaneBench {
     }
 
     private CompletableFuture<Boolean> create() {
-        HttpRequest request = HttpRequest.newBuilder(createUri)
-                .header("Authorization", "Bearer " + platform.apiKey())
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
+        return http.send(createRequest).thenApply(response -> {
+            if (response.status() != 200) {
                 return false;
             }
             try {
@@ -175,6 +181,103 @@ public final class ControlPlaneBench {
                 return false;
             }
         }).exceptionally(failure -> false);
+    }
+
+    /**
+     * A small HTTP/1.1 client, so the benchmark's own cost stays low on the cores it shares with the control plane:
+     * kept-alive connections, each carrying one request at a time on a thread of its own while the request is in
+     * flight (a new connection when none is idle). Only Content-Length responses, which the control plane sends.
+     */
+    static final class Http {
+
+        record Response(int status, byte[] body) {
+        }
+
+        private final String host;
+        private final int port;
+        private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+        private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Http(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        CompletableFuture<Response> send(byte[] request) {
+            return CompletableFuture.supplyAsync(() -> {
+                Connection c = idle.poll();
+                try {
+                    if (c == null) {
+                        c = new Connection(new Socket(host, port));
+                    }
+                    Response response = c.exchange(request);
+                    idle.add(c);
+                    return response;
+                } catch (IOException e) {
+                    if (c != null) {
+                        c.close();
+                    }
+                    throw new UncheckedIOException(e);
+                }
+            }, threads);
+        }
+
+        private static final class Connection {
+
+            private final Socket socket;
+            private final OutputStream out;
+            private final InputStream in;
+
+            Connection(Socket socket) throws IOException {
+                this.socket = socket;
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(30_000);
+                this.out = socket.getOutputStream();
+                this.in = new BufferedInputStream(socket.getInputStream(), 16384);
+            }
+
+            Response exchange(byte[] request) throws IOException {
+                out.write(request);
+                out.flush();
+                String status = line();
+                int code = Integer.parseInt(status.substring(9, 12));
+                int length = -1;
+                for (String header = line(); !header.isEmpty(); header = line()) {
+                    if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+                        length = Integer.parseInt(header.substring(15).trim());
+                    }
+                }
+                if (length < 0) {
+                    throw new IOException("response without Content-Length: " + status);
+                }
+                return new Response(code, in.readNBytes(length));
+            }
+
+            private String line() throws IOException {
+                StringBuilder b = new StringBuilder();
+                for (int c = in.read(); c != '\n'; c = in.read()) {
+                    if (c < 0) {
+                        throw new IOException("connection closed");
+                    }
+                    if (c != '\r') {
+                        b.append((char) c);
+                    }
+                }
+                return b.toString();
+            }
+
+            void close() {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+        }
     }
 
     private static String percentiles(List<Long> values, double unit, String name) {
