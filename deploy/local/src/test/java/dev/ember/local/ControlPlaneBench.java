@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,7 @@ public final class ControlPlaneBench {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Instant> createTimes = new ConcurrentHashMap<>();
+    private final AtomicInteger created = new AtomicInteger();
     private final LocalPlatform.Running platform;
     private final Http http;
     private final byte[] createRequest;
@@ -79,8 +81,11 @@ public final class ControlPlaneBench {
             platform.kill(LocalPlatform.DATA_PLANE);
             ControlPlaneBench bench = new ControlPlaneBench(platform);
             bench.openLoop(rate, Math.max(5, seconds / 3), false);
+            Cpu before = Cpu.now(home);
+            int createdBefore = bench.created.get();
             bench.openLoop(rate, seconds, true);
             bench.closedLoop(clients, Math.max(10, seconds / 2));
+            Cpu.now(home).printSince(before, bench.created.get() - createdBefore);
             bench.eventLatency();
         }
         System.exit(0);
@@ -176,11 +181,41 @@ public final class ControlPlaneBench {
             try {
                 JsonNode body = json.readTree(response.body());
                 createTimes.put(body.path("name").asText(), Instant.parse(body.path("createTime").asText()));
+                created.incrementAndGet();
                 return true;
             } catch (Exception e) {
                 return false;
             }
         }).exceptionally(failure -> false);
+    }
+
+    /**
+     * CPU time used so far by the control plane, PostgreSQL (the postmaster and its backends) and this JVM (the
+     * benchmark's client and the embedded Kafka): divided by the creates between two readings, the CPU a create costs
+     * on this machine, whatever else runs on it.
+     */
+    record Cpu(long controlPlaneNanos, long postgresNanos, long benchNanos) {
+
+        static Cpu now(Path home) throws IOException {
+            long controlPlane = cpu(ProcessHandle.of(Long.parseLong(Files.readString(
+                    home.resolve("run").resolve(LocalPlatform.CONTROL_PLANE + ".pid")).trim())).orElseThrow());
+            String postmaster = Files.readAllLines(home.resolve("postgres").resolve("postmaster.pid")).get(0).trim();
+            ProcessHandle postgres = ProcessHandle.of(Long.parseLong(postmaster)).orElseThrow();
+            long db = cpu(postgres) + postgres.descendants().mapToLong(Cpu::cpu).sum();
+            return new Cpu(controlPlane, db, cpu(ProcessHandle.current()));
+        }
+
+        private static long cpu(ProcessHandle p) {
+            return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+
+        void printSince(Cpu before, int creates) {
+            double cp = (controlPlaneNanos - before.controlPlaneNanos) / 1e6 / creates;
+            double db = (postgresNanos - before.postgresNanos) / 1e6 / creates;
+            double bench = (benchNanos - before.benchNanos) / 1e6 / creates;
+            System.out.printf("CPU per create over both loops (%d creates): control plane %.2f ms, PostgreSQL %.2f ms, "
+                    + "benchmark client and Kafka %.2f ms, total %.2f ms%n", creates, cp, db, bench, cp + db + bench);
+        }
     }
 
     /**
