@@ -1,16 +1,21 @@
 package dev.ember.common.outbox;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,6 +25,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 
 import dev.ember.common.event.EventMessages;
 import dev.ember.common.observability.TraceContext;
@@ -29,6 +36,11 @@ import dev.ember.common.reactive.SingleFlight;
  * Publishes outbox rows to Kafka in id order and deletes them once the broker acknowledged them (at least once;
  * consumers are idempotent). A PostgreSQL advisory lock lets one relay at a time drain, so events of one key keep
  * their order even with several service replicas.
+ * <p>
+ * It drains every poll interval and, with {@code ember.outbox.notify-channel} set, also when PostgreSQL notifies that
+ * channel: a trigger on the outbox table notifies it, and PostgreSQL delivers the notification when the writing
+ * transaction commits (to every replica's relay). A wake-up waits {@code ember.outbox.wake-delay} first, so the
+ * commits of that moment leave in one batch; the poll stays as the fallback while the listening connection is down.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "ember.outbox.enabled", stringValue = "true")
@@ -52,12 +64,23 @@ public class OutboxRelay {
     @ConfigProperty(name = "ember.outbox.batch-size", defaultValue = "200")
     int batchSize;
 
+    @ConfigProperty(name = "ember.outbox.notify-channel")
+    Optional<String> notifyChannel;
+
+    @ConfigProperty(name = "ember.outbox.wake-delay", defaultValue = "PT0.01S")
+    Duration wakeDelay;
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private SingleFlight relay;
+    private PgSubscriber subscriber;
     private long timer = -1;
 
     void start(@Observes StartupEvent ignored) {
         relay = new SingleFlight(vertx, "Outbox relay", () -> drain().map(count -> count >= batchSize));
         timer = relay.every(pollInterval.toMillis());
+        notifyChannel.filter(c -> !c.isBlank()).ifPresent(this::listen);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -65,22 +88,55 @@ public class OutboxRelay {
             relay.stop();
             vertx.cancelTimer(timer);
         }
+        if (subscriber != null) {
+            subscriber.close();
+        }
     }
 
-    /** Publishes one batch; returns how many events left the outbox. */
+    /** LISTENs on {@code channel} over a connection of its own (the datasource's), reconnecting while it is down. */
+    private void listen(String channel) {
+        var config = ConfigProvider.getConfig();
+        PgConnectOptions options = PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url",
+                String.class).replaceFirst("^vertx-reactive:", ""));
+        config.getOptionalValue("quarkus.datasource.username", String.class).ifPresent(options::setUser);
+        config.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        // Notifications sent while the connection was down are lost: drain once (re)connected.
+        subscriber.channel(channel).handler(payload -> wake()).subscribeHandler(v -> wake());
+        subscriber.connect().onFailure(failure -> LOG.warnf(failure,
+                "Outbox relay: cannot listen on '%s'; events leave every %s (the poll interval) until it can",
+                channel, pollInterval));
+    }
+
+    /** A commit wrote events: drain after the wake delay, once for all the commits of that delay. */
+    void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            vertx.setTimer(Math.max(1, wakeDelay.toMillis()), id -> {
+                wakePending.set(false);
+                relay.trigger();
+            });
+        }
+    }
+
+    /**
+     * Publishes one batch; returns how many events left the outbox. One statement takes the batch: it deletes the
+     * oldest rows, returning them, only while this transaction holds the advisory lock (another relay draining means
+     * no rows). The transaction commits once Kafka acknowledged every event; a failed send rolls the delete back, so
+     * the events stay for the next drain.
+     */
     Uni<Integer> drain() {
+        String sql = "delete from {h-schema}outbox_event where id in (select id from {h-schema}outbox_event where "
+                + "pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ") order by id limit " + batchSize + ") returning *";
         return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session
-                        .createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")", Boolean.class)
-                        .getSingleResult())
-                .chain(locked -> locked
-                        ? OutboxEvent.<OutboxEvent>find("order by id").page(0, batchSize).list()
-                        : Uni.createFrom().item(List.<OutboxEvent>of()))
-                .chain(events -> events.isEmpty()
-                        ? Uni.createFrom().item(0)
-                        : publish(events)
-                                .chain(() -> OutboxEvent.delete("id in ?1", events.stream().map(e -> e.id).toList()))
-                                .map(Long::intValue)));
+                .chain(session -> session.createNativeQuery(sql, OutboxEvent.class).getResultList())
+                .chain(taken -> {
+                    if (taken.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    // DELETE ... RETURNING keeps no order: publish in id order, as the events were written.
+                    List<OutboxEvent> events = taken.stream().sorted(Comparator.comparing(e -> e.id)).toList();
+                    return publish(events).replaceWith(events.size());
+                }));
     }
 
     private Uni<Void> publish(List<OutboxEvent> events) {

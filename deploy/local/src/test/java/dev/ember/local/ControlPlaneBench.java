@@ -1,9 +1,14 @@
 package dev.ember.local;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +49,23 @@ public final class ControlPlaneBench {
 
     private static final String BODY = "{\"baseModel\": \"accounts/fireworks/models/llama-v3p1-8b-instruct\"}";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(8)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Instant> createTimes = new ConcurrentHashMap<>();
+    private final AtomicInteger created = new AtomicInteger();
     private final LocalPlatform.Running platform;
-    private final URI createUri;
+    private final Http http;
+    private final byte[] createRequest;
 
     ControlPlaneBench(LocalPlatform.Running platform) {
         this.platform = platform;
-        this.createUri = URI.create(platform.controlPlaneUrl() + "/v1/accounts/" + platform.accountId()
-                + "/deployments");
+        URI base = URI.create(platform.controlPlaneUrl());
+        this.http = new Http(base.getHost(), base.getPort());
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        this.createRequest = ("POST /v1/accounts/" + platform.accountId() + "/deployments HTTP/1.1\r\n"
+                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Authorization: Bearer " + platform.apiKey() + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n" + BODY).getBytes(StandardCharsets.UTF_8);
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,8 +81,11 @@ public final class ControlPlaneBench {
             platform.kill(LocalPlatform.DATA_PLANE);
             ControlPlaneBench bench = new ControlPlaneBench(platform);
             bench.openLoop(rate, Math.max(5, seconds / 3), false);
+            Cpu before = Cpu.now(home);
+            int createdBefore = bench.created.get();
             bench.openLoop(rate, seconds, true);
             bench.closedLoop(clients, Math.max(10, seconds / 2));
+            Cpu.now(home).printSince(before, bench.created.get() - createdBefore);
             bench.eventLatency();
         }
         System.exit(0);
@@ -158,23 +174,173 @@ public final class ControlPlaneBench {
     }
 
     private CompletableFuture<Boolean> create() {
-        HttpRequest request = HttpRequest.newBuilder(createUri)
-                .header("Authorization", "Bearer " + platform.apiKey())
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
+        return http.send(createRequest).thenApply(response -> {
+            if (response.status() != 200) {
                 return false;
             }
             try {
                 JsonNode body = json.readTree(response.body());
                 createTimes.put(body.path("name").asText(), Instant.parse(body.path("createTime").asText()));
+                created.incrementAndGet();
                 return true;
             } catch (Exception e) {
                 return false;
             }
         }).exceptionally(failure -> false);
+    }
+
+    /**
+     * CPU time used so far by the control plane, PostgreSQL (the postmaster and its backends) and this JVM (the
+     * benchmark's client and the embedded Kafka): divided by the creates between two readings, the CPU a create costs
+     * on this machine, whatever else runs on it.
+     */
+    record Cpu(long controlPlaneNanos, long controlPlaneJitNanos, long postgresNanos, long benchNanos) {
+
+        static Cpu now(Path home) throws IOException {
+            long pid = Long.parseLong(Files.readString(home.resolve("run").resolve(LocalPlatform.CONTROL_PLANE
+                    + ".pid")).trim());
+            long controlPlane = cpu(ProcessHandle.of(pid).orElseThrow());
+            String postmaster = Files.readAllLines(home.resolve("postgres").resolve("postmaster.pid")).get(0).trim();
+            ProcessHandle postgres = ProcessHandle.of(Long.parseLong(postmaster)).orElseThrow();
+            long db = cpu(postgres) + postgres.descendants().mapToLong(Cpu::cpu).sum();
+            return new Cpu(controlPlane, jitNanos(pid), db, cpu(ProcessHandle.current()));
+        }
+
+        private static long cpu(ProcessHandle p) {
+            return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+
+        /**
+         * CPU of the JVM's JIT compiler threads (Linux /proc; 0 elsewhere): in a run of a minute they take a large
+         * part of the control plane's CPU, which says nothing about what a create costs once compiled.
+         */
+        private static long jitNanos(long pid) {
+            long ticks = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException noProc) {
+                return 0;
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        }
+
+        void printSince(Cpu before, int creates) {
+            double cp = (controlPlaneNanos - before.controlPlaneNanos) / 1e6 / creates;
+            double jit = (controlPlaneJitNanos - before.controlPlaneJitNanos) / 1e6 / creates;
+            double db = (postgresNanos - before.postgresNanos) / 1e6 / creates;
+            double bench = (benchNanos - before.benchNanos) / 1e6 / creates;
+            System.out.printf("CPU per create over both loops (%d creates): control plane %.2f ms (%.2f ms of it JIT "
+                    + "compiling, %.2f ms without), PostgreSQL %.2f ms, benchmark client and Kafka %.2f ms, total "
+                    + "%.2f ms, %.2f ms without the JIT%n", creates, cp, jit, cp - jit, db, bench, cp + db + bench,
+                    cp - jit + db + bench);
+        }
+    }
+
+    /**
+     * A small HTTP/1.1 client, so the benchmark's own cost stays low on the cores it shares with the control plane:
+     * kept-alive connections, each carrying one request at a time on a thread of its own while the request is in
+     * flight (a new connection when none is idle). Only Content-Length responses, which the control plane sends.
+     */
+    static final class Http {
+
+        record Response(int status, byte[] body) {
+        }
+
+        private final String host;
+        private final int port;
+        private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+        private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Http(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        CompletableFuture<Response> send(byte[] request) {
+            return CompletableFuture.supplyAsync(() -> {
+                Connection c = idle.poll();
+                try {
+                    if (c == null) {
+                        c = new Connection(new Socket(host, port));
+                    }
+                    Response response = c.exchange(request);
+                    idle.add(c);
+                    return response;
+                } catch (IOException e) {
+                    if (c != null) {
+                        c.close();
+                    }
+                    throw new UncheckedIOException(e);
+                }
+            }, threads);
+        }
+
+        private static final class Connection {
+
+            private final Socket socket;
+            private final OutputStream out;
+            private final InputStream in;
+
+            Connection(Socket socket) throws IOException {
+                this.socket = socket;
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(30_000);
+                this.out = socket.getOutputStream();
+                this.in = new BufferedInputStream(socket.getInputStream(), 16384);
+            }
+
+            Response exchange(byte[] request) throws IOException {
+                out.write(request);
+                out.flush();
+                String status = line();
+                int code = Integer.parseInt(status.substring(9, 12));
+                int length = -1;
+                for (String header = line(); !header.isEmpty(); header = line()) {
+                    if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+                        length = Integer.parseInt(header.substring(15).trim());
+                    }
+                }
+                if (length < 0) {
+                    throw new IOException("response without Content-Length: " + status);
+                }
+                return new Response(code, in.readNBytes(length));
+            }
+
+            private String line() throws IOException {
+                StringBuilder b = new StringBuilder();
+                for (int c = in.read(); c != '\n'; c = in.read()) {
+                    if (c < 0) {
+                        throw new IOException("connection closed");
+                    }
+                    if (c != '\r') {
+                        b.append((char) c);
+                    }
+                }
+                return b.toString();
+            }
+
+            void close() {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+        }
     }
 
     private static String percentiles(List<Long> values, double unit, String name) {

@@ -65,9 +65,11 @@ class OutboxCrashIT {
 
     @Test
     void eventsCommittedButNotYetPublishedSurviveAControlPlaneCrash() throws Exception {
-        // A control plane whose relay waits an hour before it publishes: every create commits its event and stops there.
+        // A control plane whose relay waits an hour before it publishes and is not woken by commits (no notify
+        // channel): every create commits its event and stops there.
         platform.kill(LocalPlatform.CONTROL_PLANE);
-        platform.restart(LocalPlatform.CONTROL_PLANE, Map.of("EMBER_OUTBOX_POLL_INTERVAL", "PT1H"));
+        platform.restart(LocalPlatform.CONTROL_PLANE, Map.of("EMBER_OUTBOX_POLL_INTERVAL", "PT1H",
+                "EMBER_OUTBOX_NOTIFY_CHANNEL", ""));
         for (String id : IDS) {
             PlatformClient.Response created = client.createDeployment(id, client.json().createObjectNode()
                     .put("baseModel", "accounts/fireworks/models/llama-v3p1-8b-instruct")

@@ -21,6 +21,18 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, Str
         return find("keyHash", keyHash).firstResult();
     }
 
+    /** A key and the role of the user it belongs to (null when that user no longer exists). */
+    public record KeyAndRole(ApiKeyEntity key, String role) {
+    }
+
+    /** The key with this SHA-256 and its user's role, in one query (every authenticated request runs it), or null. */
+    public Uni<KeyAndRole> findByHashWithRole(String keyHash) {
+        return getSession().chain(session -> session.createSelectionQuery("select k, u.role from ApiKeyEntity k "
+                + "left join UserEntity u on u.accountId = k.accountId and u.userId = k.userId where k.keyHash = :hash",
+                Object[].class).setParameter("hash", keyHash).getSingleResultOrNull())
+                .map(row -> row == null ? null : new KeyAndRole((ApiKeyEntity) row[0], (String) row[1]));
+    }
+
     /** The key of that name (its ID, under that user), revoked or not, or null. */
     public Uni<ApiKeyEntity> findByName(ApiKeyName name) {
         return find("keyId = ?1 and accountId = ?2 and userId = ?3", name.key(), name.account(), name.user().user())

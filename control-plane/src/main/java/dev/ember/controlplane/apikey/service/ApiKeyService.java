@@ -36,7 +36,6 @@ import dev.ember.controlplane.apikey.api.ListApiKeysResponse;
 import dev.ember.controlplane.apikey.persistence.ApiKeyEntity;
 import dev.ember.controlplane.apikey.persistence.ApiKeyRepository;
 import dev.ember.controlplane.auth.Caller;
-import dev.ember.controlplane.user.persistence.UserEntity;
 import dev.ember.controlplane.user.persistence.UserRepository;
 import dev.ember.controlplane.web.Values;
 import dev.ember.controlplane.web.list.KeysetQuery;
@@ -175,11 +174,12 @@ public class ApiKeyService {
      * is recorded in {@code lastUsed} when none is within {@link #LAST_USED_RESOLUTION}.
      */
     public Uni<Caller> authenticate(String secret) {
-        return Panache.withSession(() -> keys.findByHash(ApiKeys.hash(secret)).chain(k -> {
+        return Panache.withSession(() -> keys.findByHashWithRole(ApiKeys.hash(secret)).chain(found -> {
             Instant now = clock.instant();
-            if (k == null) {
+            if (found == null) {
                 throw new UnauthenticatedException("INVALID_API_KEY", "the API key is not valid (unknown key)");
             }
+            ApiKeyEntity k = found.key();
             if (k.revoked()) {
                 throw new UnauthenticatedException("API_KEY_REVOKED", "the API key " + k.prefix + "... was revoked at "
                         + k.revokeTime + ": " + k.revokeReason);
@@ -188,15 +188,13 @@ public class ApiKeyService {
                 throw new UnauthenticatedException("API_KEY_EXPIRED", "the API key " + k.prefix + "... expired at "
                         + k.expireTime);
             }
-            return users.findById(new UserEntity.Key(k.accountId, k.userId)).chain(user -> {
-                if (user == null) {
-                    // Deleting a user revokes its keys in the same transaction; this is only a guard.
-                    throw new UnauthenticatedException("API_KEY_REVOKED", "the API key " + k.prefix
-                            + "... belongs to a user that no longer exists");
-                }
-                Caller caller = new Caller(k.accountId, k.userId, user.role, k.platformAdmin);
-                return recordUseIfDue(k, now).replaceWith(caller);
-            });
+            if (found.role() == null) {
+                // Deleting a user revokes its keys in the same transaction; this is only a guard.
+                throw new UnauthenticatedException("API_KEY_REVOKED", "the API key " + k.prefix
+                        + "... belongs to a user that no longer exists");
+            }
+            Caller caller = new Caller(k.accountId, k.userId, found.role(), k.platformAdmin);
+            return recordUseIfDue(k, now).replaceWith(caller);
         }));
     }
 

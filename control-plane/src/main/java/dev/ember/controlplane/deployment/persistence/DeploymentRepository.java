@@ -38,34 +38,6 @@ public class DeploymentRepository implements PanacheRepositoryBase<DeploymentEnt
                 .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, limit).list();
     }
 
-    /** GPUs an account's deployments hold or are about to, per accelerator type and region. */
-    public record GpuHolding(String acceleratorType, String region, long gpus) {
-    }
-
-    /**
-     * What the account's live deployments hold per accelerator type and region, summed in the database: each counts
-     * max(desired, replicas, minimum, 1 while CREATING) replicas of its GPUs in its current region, or in the region
-     * its placement names before it has one (a mega-region placement not yet placed counts nowhere). {@code excluding}
-     * (may be null) is left out: a deployment being updated is judged without its own GPUs.
-     */
-    public Uni<List<GpuHolding>> gpuHoldings(String account, DeploymentName excluding) {
-        String hql = "select d.acceleratorType, coalesce(d.currentRegion, d.placement), sum(greatest("
-                + "d.desiredReplicaCount, d.replicaCount, d.minReplicaCount, case when d.state = 'CREATING' then 1 "
-                + "else 0 end) * d.acceleratorCount) from DeploymentEntity d where d.accountId = :account and "
-                + "d.state <> :deleted" + (excluding == null ? "" : " and d.deploymentId <> :excluded")
-                + " group by d.acceleratorType, d.currentRegion, d.placement";
-        return getSession().chain(session -> {
-            var query = session.createSelectionQuery(hql, Object[].class)
-                    .setParameter("account", account)
-                    .setParameter("deleted", DeploymentEntity.DELETED);
-            if (excluding != null) {
-                query.setParameter("excluded", excluding.deployment());
-            }
-            return query.getResultList();
-        }).map(rows -> rows.stream().map(r -> new GpuHolding((String) r[0], (String) r[1],
-                ((Number) r[2]).longValue())).toList());
-    }
-
     public Uni<Long> count(ListRequest request) {
         KeysetQuery q = KeysetQuery.of(request, null);
         return count(q.where(), q.whereParams());

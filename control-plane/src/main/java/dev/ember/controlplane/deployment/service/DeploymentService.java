@@ -51,6 +51,7 @@ import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
 import dev.ember.controlplane.model.service.ModelService;
+import dev.ember.controlplane.quota.persistence.QuotaRepository;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
@@ -94,9 +95,6 @@ public class DeploymentService {
     Outbox outbox;
 
     @Inject
-    RegionService regions;
-
-    @Inject
     QuotaService quotas;
 
     @Inject
@@ -124,27 +122,32 @@ public class DeploymentService {
         if (disableSpeculativeDecoding) {
             refuseSpeculation(request);
         }
-        return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
-                // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
-                .chain(() -> modelService.deployableBaseModel(account, request.baseModel(), "baseModel"))
-                .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
-                // A create that stores finds a duplicate by the insert's unique violation; a dry run must look.
-                .chain(settled -> validateOnly
-                        ? deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
-                                .replaceWith(settled)
-                        : Uni.createFrom().item(settled))
-                .chain(settled -> {
-                    DeploymentEntity entity = newEntity(name, settled);
-                    return capacityChecks(entity, null).chain(() -> validateOnly
-                            ? Uni.createFrom().item(entity)
-                            : deployments.persist(entity)
-                                    .call(deployments::flush)
-                                    .onFailure(EmberExceptions::isUniqueViolation)
-                                    .transform(f -> alreadyExists(name))
-                                    .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                                            new DeploymentCreated(spec(entity, settled)))));
-                })
+        // One read gives the account, the GPU pools, its quotas and holdings: everything the capacity checks need.
+        return quotas.capacity(account, null).chain(capacity -> {
+            if (!capacity.accountExists()) {
+                throw new NotFoundException("account '" + account + "' does not exist");
+            }
+            // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
+            return modelService.deployableBaseModel(account, request.baseModel(), "baseModel")
+                    .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
+                    // A create that stores finds a duplicate by the insert's unique violation; a dry run must look.
+                    .chain(settled -> validateOnly
+                            ? deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
+                                    .replaceWith(settled)
+                            : Uni.createFrom().item(settled))
+                    .chain(settled -> {
+                        DeploymentEntity entity = newEntity(name, settled);
+                        capacityChecks(entity, capacity);
+                        return validateOnly
+                                ? Uni.createFrom().item(entity)
+                                : deployments.persist(entity)
+                                        .call(deployments::flush)
+                                        .onFailure(EmberExceptions::isUniqueViolation)
+                                        .transform(f -> alreadyExists(name))
+                                        .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
+                                                new DeploymentCreated(spec(entity, settled))));
+                    });
+        })
                 .map(DeploymentMapper::toApi);
     }
 
@@ -307,14 +310,17 @@ public class DeploymentService {
      * deployment when updating it, whose own GPUs are not counted against it.
      */
     private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
+        return quotas.capacity(wanted.accountId, self).invoke(capacity -> capacityChecks(wanted, capacity))
+                .replaceWithVoid();
+    }
+
+    /** The same checks on a capacity already read (one read of the pools serves both). */
+    private void capacityChecks(DeploymentEntity wanted, QuotaRepository.Capacity capacity) {
         AcceleratorType type = AcceleratorType.valueOf(wanted.acceleratorType);
-        // One read of the pools serves both checks.
-        return regions.pools().chain(pools -> {
-            RegionService.requireOffered(pools, type, RegionService.regionsOf(wanted.placement), wanted.placement,
-                    "acceleratorType");
-            return quotas.requireRoom(wanted.accountId, type, wanted.acceleratorCount, wanted.minReplicaCount,
-                    wanted.placement, self, pools);
-        });
+        RegionService.requireOffered(capacity.pools(), type, RegionService.regionsOf(wanted.placement),
+                wanted.placement, "acceleratorType");
+        quotas.requireRoom(capacity, wanted.accountId, type, wanted.acceleratorCount, wanted.minReplicaCount,
+                wanted.placement);
     }
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled,

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.common.name.ModelName;
 import dev.ember.controlplane.model.persistence.ModelEntity;
 import dev.ember.controlplane.model.persistence.ModelRepository;
 
@@ -48,8 +51,33 @@ public class ModelCatalog {
     @ConfigProperty(name = "ember.catalog.account-id")
     String catalogAccount;
 
+    /**
+     * Catalog models read so far, by model ID. A catalog row never changes once stored: {@link #seed()} only adds
+     * missing ones and the API refuses every write to the catalog account, so a row read once is served from here.
+     */
+    private final ConcurrentMap<String, ModelEntity> read = new ConcurrentHashMap<>();
+
     public String catalogAccount() {
         return catalogAccount;
+    }
+
+    /**
+     * The model of that name, or null. Catalog models come from memory after their first read; every other model
+     * (custom ones change and can be deleted) is read from the database. Must run in a session.
+     */
+    public Uni<ModelEntity> find(ModelName name) {
+        if (!name.account().equals(catalogAccount)) {
+            return models.findByName(name);
+        }
+        ModelEntity known = read.get(name.model());
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return models.findByName(name).invoke(m -> {
+            if (m != null) {
+                read.putIfAbsent(name.model(), m);
+            }
+        });
     }
 
     /** Adds catalog models that are missing; existing rows are left as they are. Runs in a transaction. */

@@ -211,7 +211,7 @@ public class ModelService {
      * session.
      */
     public Uni<ModelEntity> deployableBaseModel(String account, ModelName name, String field) {
-        return models.findByName(name).map(model -> {
+        return catalog.find(name).map(model -> {
             if (model == null || !visibleTo(account, model)) {
                 throw InvalidArgumentException.field(field, "model '" + name + "' does not exist");
             }

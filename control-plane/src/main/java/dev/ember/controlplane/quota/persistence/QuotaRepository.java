@@ -1,16 +1,76 @@
 package dev.ember.controlplane.quota.persistence;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
+import dev.ember.controlplane.region.persistence.RegionPoolEntity;
+
 @ApplicationScoped
 public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, QuotaEntity.Key> {
 
+    /**
+     * What the account's live deployments hold per accelerator type and region, summed in the database: each counts
+     * max(desired, replicas, minimum, 1 while CREATING) replicas of its GPUs in its current region, or in the region
+     * its placement names before it has one (a mega-region placement not yet placed counts nowhere).
+     */
+    private static final String HOLDINGS = "select 'held', coalesce(current_region, placement), accelerator_type, "
+            + "sum(greatest(desired_replica_count, replica_count, min_replica_count, case when state = 'CREATING' "
+            + "then 1 else 0 end) * accelerator_count) from {h-schema}deployment where account_id = :account and "
+            + "state <> '" + DeploymentEntity.DELETED + "' and deployment_id <> :excluded "
+            + "group by accelerator_type, current_region, placement";
+
+    /** GPUs an account's deployments hold or are about to, in one region of one accelerator type. */
+    public record GpuHolding(String acceleratorType, String region, long gpus) {
+    }
+
+    /**
+     * What a deployment's capacity checks read, in one statement: whether the account exists, the GPU pools the
+     * scheduler reported, the account's stored quota values (by quota ID) and its deployments' holdings.
+     */
+    public record Capacity(boolean accountExists, List<RegionPoolEntity> pools, Map<String, Long> quotaValues,
+            List<GpuHolding> holdings) {
+    }
+
     public Uni<List<QuotaEntity>> listByAccount(String accountId) {
         return list("accountId", accountId);
+    }
+
+    /**
+     * The {@link Capacity} of an account; {@code excludedDeployment} (a deployment ID, may be null) is left out of
+     * the holdings: a deployment being updated is judged without its own GPUs. Nothing read becomes managed.
+     */
+    public Uni<Capacity> capacity(String account, String excludedDeployment) {
+        String sql = "select 'account', null, null, cast(null as bigint) from {h-schema}account where account_id = "
+                + ":account union all select 'pool', region, accelerator_type, cast(null as bigint) from "
+                + "{h-schema}region_pool union all select 'quota', quota_id, null, value from {h-schema}quota where "
+                + "account_id = :account union all " + HOLDINGS;
+        return getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
+                .setParameter("account", account)
+                .setParameter("excluded", excludedDeployment == null ? "" : excludedDeployment)
+                .getResultList())
+                .map(rows -> {
+                    boolean exists = false;
+                    List<RegionPoolEntity> pools = new ArrayList<>();
+                    Map<String, Long> quotas = new HashMap<>();
+                    List<GpuHolding> holdings = new ArrayList<>();
+                    for (Object[] r : rows) {
+                        switch ((String) r[0]) {
+                            case "account" -> exists = true;
+                            case "pool" -> pools.add(RegionPoolEntity.of((String) r[1], (String) r[2]));
+                            case "quota" -> quotas.put((String) r[1], ((Number) r[3]).longValue());
+                            default -> holdings.add(new GpuHolding((String) r[2], (String) r[1],
+                                    ((Number) r[3]).longValue()));
+                        }
+                    }
+                    return new Capacity(exists, pools, quotas, holdings);
+                });
     }
 }

@@ -34,11 +34,9 @@ import dev.ember.common.quota.QuotaDefaults;
 import dev.ember.controlplane.account.persistence.AccountRepository;
 import dev.ember.controlplane.auth.Caller;
 import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
-import dev.ember.controlplane.deployment.persistence.DeploymentRepository;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.persistence.QuotaEntity;
 import dev.ember.controlplane.quota.persistence.QuotaRepository;
-import dev.ember.controlplane.region.persistence.RegionPoolEntity;
 import dev.ember.controlplane.region.service.RegionService;
 import dev.ember.controlplane.web.Etags;
 import dev.ember.controlplane.web.QueryParams;
@@ -58,12 +56,6 @@ public class QuotaService {
 
     @Inject
     QuotaRepository quotas;
-
-    @Inject
-    RegionService regions;
-
-    @Inject
-    DeploymentRepository deployments;
 
     @Inject
     AccountRepository accounts;
@@ -178,33 +170,48 @@ public class QuotaService {
     }
 
     /**
-     * Refuses a deployment whose minimum replicas would take more GPUs than the account's quotas leave in the regions
-     * its placement allows ({@code self} is the deployment itself when updating it, not counted as usage).
+     * What a deployment's capacity checks need, in one read: whether the account exists, the GPU pools, its quotas
+     * and what its deployments hold, {@code self} (the deployment being updated, may be null) left out.
      */
-    public Uni<Void> requireRoom(String account, AcceleratorType type, int gpusPerReplica, int replicas,
-            String placement, DeploymentEntity self, List<RegionPoolEntity> pools) {
+    public Uni<QuotaRepository.Capacity> capacity(String account, DeploymentEntity self) {
+        return quotas.capacity(account, self == null ? null : self.deploymentId);
+    }
+
+    /**
+     * Refuses a deployment whose minimum replicas would take more GPUs than the account's quotas leave in the regions
+     * its placement allows, judged on {@code capacity} (read by {@link #capacity}).
+     */
+    public void requireRoom(QuotaRepository.Capacity capacity, String account, AcceleratorType type,
+            int gpusPerReplica, int replicas, String placement) {
         int needed = gpusPerReplica * Math.max(replicas, 1);
         List<String> allowed = RegionService.regionsOf(placement);
-        return snapshot(account, self, RegionService.byRegion(pools)).invoke(s -> {
-            long room = 0;
-            List<String> full = new ArrayList<>();
-            for (String region : allowed) {
-                String id = new GpuQuota(type, Region.valueOf(region)).id();
-                if (!s.ids().contains(id)) {
-                    continue;
-                }
-                long left = s.value(id) - s.usage().getOrDefault(id, 0L);
-                // A replica needs all its GPUs in one region.
-                room += left >= gpusPerReplica ? left - left % gpusPerReplica : 0;
-                full.add(id + " (" + s.usage().getOrDefault(id, 0L) + " of " + s.value(id) + " GPUs in use)");
+        List<QuotaEntity> rows = new ArrayList<>();
+        capacity.quotaValues().forEach((id, value) -> {
+            QuotaEntity q = new QuotaEntity();
+            q.accountId = account;
+            q.quotaId = id;
+            q.value = value;
+            rows.add(q);
+        });
+        Snapshot s = snapshot(capacity, rows);
+        long room = 0;
+        List<String> full = new ArrayList<>();
+        for (String region : allowed) {
+            String id = new GpuQuota(type, Region.valueOf(region)).id();
+            if (!s.ids().contains(id)) {
+                continue;
             }
-            if (!full.isEmpty() && room < needed) {
-                throw new ResourceExhaustedException("QUOTA_EXCEEDED", "the deployment needs " + Math.max(replicas, 1)
-                        + " x " + gpusPerReplica + " " + type + " GPUs in " + placement + " but the account's quota "
-                        + "leaves room for " + room + ": " + String.join(", ", full)
-                        + "; raise the quota or lower minReplicaCount or acceleratorCount");
-            }
-        }).replaceWithVoid();
+            long left = s.value(id) - s.usage().getOrDefault(id, 0L);
+            // A replica needs all its GPUs in one region.
+            room += left >= gpusPerReplica ? left - left % gpusPerReplica : 0;
+            full.add(id + " (" + s.usage().getOrDefault(id, 0L) + " of " + s.value(id) + " GPUs in use)");
+        }
+        if (!full.isEmpty() && room < needed) {
+            throw new ResourceExhaustedException("QUOTA_EXCEEDED", "the deployment needs " + Math.max(replicas, 1)
+                    + " x " + gpusPerReplica + " " + type + " GPUs in " + placement + " but the account's quota "
+                    + "leaves room for " + room + ": " + String.join(", ", full)
+                    + "; raise the quota or lower minReplicaCount or acceleratorCount");
+        }
     }
 
     /** What the account's quotas are now: the IDs of known pools and stored quotas, values, and usage. */
@@ -235,28 +242,25 @@ public class QuotaService {
     }
 
     private Uni<Snapshot> snapshot(String account) {
-        return regions.poolsByRegion().chain(pools -> snapshot(account, null, pools));
+        return quotas.capacity(account, null)
+                .chain(capacity -> quotas.listByAccount(account).map(rows -> snapshot(capacity, rows)));
     }
 
-    private Uni<Snapshot> snapshot(String account, DeploymentEntity self,
-            Map<String, List<RegionPoolEntity>> pools) {
-        return quotas.listByAccount(account).chain(rows -> deployments
-                .gpuHoldings(account, self == null ? null : self.name()).map(holdings -> {
-                    TreeSet<String> ids = new TreeSet<>(List.of(QuotaDefaults.SERVERLESS_REQUESTS,
-                            QuotaDefaults.SERVERLESS_TOKENS));
-                    pools.values().forEach(ps -> ps.forEach(p -> quotaId(p.acceleratorType, p.region)
-                            .ifPresent(ids::add)));
-                    Map<String, QuotaEntity> stored = new HashMap<>();
-                    for (QuotaEntity q : rows) {
-                        stored.put(q.quotaId, q);
-                        ids.add(q.quotaId);
-                    }
-                    Map<String, Long> usage = new HashMap<>();
-                    for (DeploymentRepository.GpuHolding h : holdings) {
-                        quotaId(h.acceleratorType(), h.region()).ifPresent(id -> usage.merge(id, h.gpus(), Long::sum));
-                    }
-                    return new Snapshot(ids, stored, usage, defaults);
-                }));
+    /** The quotas of {@code rows} (stored quotas; every known pool has one at the defaults) and the usage. */
+    private Snapshot snapshot(QuotaRepository.Capacity capacity, List<QuotaEntity> rows) {
+        TreeSet<String> ids = new TreeSet<>(List.of(QuotaDefaults.SERVERLESS_REQUESTS,
+                QuotaDefaults.SERVERLESS_TOKENS));
+        capacity.pools().forEach(p -> quotaId(p.acceleratorType, p.region).ifPresent(ids::add));
+        Map<String, QuotaEntity> stored = new HashMap<>();
+        for (QuotaEntity q : rows) {
+            stored.put(q.quotaId, q);
+            ids.add(q.quotaId);
+        }
+        Map<String, Long> usage = new HashMap<>();
+        for (QuotaRepository.GpuHolding h : capacity.holdings()) {
+            quotaId(h.acceleratorType(), h.region()).ifPresent(id -> usage.merge(id, h.gpus(), Long::sum));
+        }
+        return new Snapshot(ids, stored, usage, defaults);
     }
 
     private static Optional<String> quotaId(String type, String region) {

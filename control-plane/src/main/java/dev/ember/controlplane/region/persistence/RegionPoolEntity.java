@@ -35,6 +35,14 @@ public class RegionPoolEntity {
     @Column(name = "update_time")
     public Instant updateTime;
 
+    /** A pool known by its key only (not stored, not managed): what the capacity checks need of it. */
+    public static RegionPoolEntity of(String region, String acceleratorType) {
+        RegionPoolEntity p = new RegionPoolEntity();
+        p.region = region;
+        p.acceleratorType = acceleratorType;
+        return p;
+    }
+
     public static class Key implements Serializable {
 
         public String region;

@@ -1,0 +1,67 @@
+package dev.ember.controlplane.deployment;
+
+import static dev.ember.controlplane.deployment.DeploymentApiTest.KEY;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.LLAMA_8B;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.asAdmin;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import dev.ember.controlplane.model.ModelFixtures;
+import dev.ember.controlplane.quota.QuotaApiTest;
+import dev.ember.testsupport.EmberInfraResource;
+
+/**
+ * A create reads the catalog from memory, but what can change (custom models, quotas) it reads as it is now: a
+ * deleted model is no longer deployable, and a raised quota makes room at once.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class DeploymentCreateReadsTest {
+
+    static Response create(String id, String body) {
+        return asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=" + id);
+    }
+
+    @Test
+    void aCustomModelDeletedAfterItWasDeployableCannotBeDeployed() {
+        String model = ModelFixtures.readyBase(KEY, "acme", "short-lived");
+        String body = "{\"baseModel\": \"" + model + "\"}";
+        asAdmin().body(body).post("/v1/accounts/acme/deployments?deploymentId=short-lived-dry&validateOnly=true")
+                .then().statusCode(200);
+
+        asAdmin().delete("/v1/" + model).then().statusCode(200);
+
+        ModelFixtures.assertBadField(create("short-lived-one", body), "baseModel")
+                .body("message", containsString("does not exist"));
+    }
+
+    @Test
+    void theCatalogModelsStayDeployableCreateAfterCreate() {
+        for (int i = 0; i < 3; i++) {
+            create("catalog-" + i, "{\"baseModel\": \"" + LLAMA_8B + "\"}").then().statusCode(200)
+                    .body("baseModel", equalTo(LLAMA_8B));
+        }
+    }
+
+    @Test
+    void aQuotaRaisedAfterARefusalMakesRoomForTheNextCreate() {
+        QuotaApiTest.publishDefaultPools();
+        String body = "{\"baseModel\": \"" + LLAMA_8B + "\", \"acceleratorType\": \"NVIDIA_A100_80GB\", "
+                + "\"acceleratorCount\": 4, \"minReplicaCount\": 1, \"placement\": {\"region\": \"AP_TOKYO_1\"}}";
+        asAdmin().body("{\"value\": \"2\"}").patch("/v1/accounts/acme/quotas/a100-ap-tokyo-1").then().statusCode(200);
+        create("tokyo-a100", body).then().statusCode(429).body("details[0].reason", equalTo("QUOTA_EXCEEDED"));
+
+        asAdmin().body("{\"value\": \"4\"}").patch("/v1/accounts/acme/quotas/a100-ap-tokyo-1").then().statusCode(200);
+        create("tokyo-a100", body).then().statusCode(200);
+
+        asAdmin().body("{\"value\": \"0\"}").patch("/v1/accounts/acme/quotas/a100-ap-tokyo-1").then().statusCode(200);
+        create("tokyo-a100-two", body).then().statusCode(429)
+                .body("message", containsString("a100-ap-tokyo-1 (4 of 0 GPUs in use)"));
+    }
+}
