@@ -136,7 +136,7 @@ public class ProxyRoute {
         }
         Admission.Admitted admitted;
         try {
-            admitted = admission.admit(caller, deployment, ProxiedRequest.tokensAsked(body.get(), deployment),
+            admitted = admission.admit(caller, deployment, () -> ProxiedRequest.tokensAsked(body.get(), deployment),
                     body.get().has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
         } catch (EmberException refused) {
             ProxiedRequest.error(rc, json, refused);

@@ -1,5 +1,7 @@
 package dev.ember.dataplane.ratelimit;
 
+import java.util.function.LongSupplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -41,8 +43,15 @@ public class Admission {
      * @throws RateLimitedException (429) when the account's window has no room for it
      */
     public Admitted admit(KeyCache.Key caller, DeploymentSpec deployment, long tokens, String tokensParam) {
+        return admit(caller, deployment, () -> tokens, tokensParam);
+    }
+
+    /** The same, with the tokens counted only when they are needed: for serverless traffic. */
+    public Admitted admit(KeyCache.Key caller, DeploymentSpec deployment, LongSupplier tokens, String tokensParam) {
         boolean serverless = models.isServerless(deployment, caller);
-        RateLimiter.Decision rateLimits = serverless ? limiter.admit(caller.account(), tokens, tokensParam) : null;
+        RateLimiter.Decision rateLimits = serverless
+                ? limiter.admit(caller.account(), tokens.getAsLong(), tokensParam)
+                : null;
         return new Admitted(rateLimits, new UsageReporter.Key(caller.account(), deployment.baseModel(),
                 deployment.name(), caller.name(), serverless
                         ? UsageReported.SERVERLESS
