@@ -5,6 +5,15 @@ import static dev.ember.controlplane.deployment.DeploymentApiTest.LLAMA_8B;
 import static dev.ember.controlplane.deployment.DeploymentApiTest.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +27,8 @@ import dev.ember.testsupport.EmberInfraResource;
 
 /**
  * A create reads the catalog from memory, but what can change (custom models, quotas) it reads as it is now: a
- * deleted model is no longer deployable, and a raised quota makes room at once.
+ * deleted model is no longer deployable, a raised quota makes room at once, and creates racing for the last GPUs of
+ * a quota never get more than it leaves.
  */
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
@@ -63,5 +73,37 @@ class DeploymentCreateReadsTest {
         asAdmin().body("{\"value\": \"0\"}").patch("/v1/accounts/acme/quotas/a100-ap-tokyo-1").then().statusCode(200);
         create("tokyo-a100-two", body).then().statusCode(429)
                 .body("message", containsString("a100-ap-tokyo-1 (4 of 0 GPUs in use)"));
+    }
+
+    @Test
+    void createsRacingForTheLastGpusOfARegionNeverTakeMoreThanTheQuota() throws Exception {
+        QuotaApiTest.publishDefaultPools();
+        asAdmin().body("{\"value\": \"8\"}").patch("/v1/accounts/acme/quotas/a100-eu-frankfurt-1").then()
+                .statusCode(200);
+        String body = "{\"baseModel\": \"" + LLAMA_8B + "\", \"acceleratorType\": \"NVIDIA_A100_80GB\", "
+                + "\"acceleratorCount\": 4, \"minReplicaCount\": 1, \"placement\": {\"region\": \"EU_FRANKFURT_1\"}}";
+        int racers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            String id = "racer-" + i;
+            statuses.add(pool.submit(() -> {
+                start.await();
+                return create(id, body).statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (Future<Integer> status : statuses) {
+            codes.add(status.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+
+        // 8 GPUs make room for two deployments of 4: the others are refused, however the creates interleave.
+        assertEquals(2, codes.stream().filter(code -> code == 200).count(), "created: " + codes);
+        assertEquals(racers - 2, codes.stream().filter(code -> code == 429).count(), "refused: " + codes);
+        asAdmin().get("/v1/accounts/acme/quotas/a100-eu-frankfurt-1").then().statusCode(200)
+                .body("usage", equalTo(8.0f));
     }
 }

@@ -25,8 +25,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 import dev.ember.common.event.CapacityReported;
+import dev.ember.common.event.DeploymentStatusReported;
 import dev.ember.common.event.EventTypes;
 import dev.ember.common.event.QuotaUpdated;
+import dev.ember.common.event.ReplicaStats;
 import dev.ember.controlplane.TestAccounts;
 import dev.ember.testsupport.EmberInfraResource;
 
@@ -186,6 +188,35 @@ public class QuotaApiTest {
 
     static ValidatableResponse patch(String quota, String body) {
         return asAdmin().body(body).patch("/v1/accounts/acme/quotas/" + quota).then();
+    }
+
+    @Test
+    void usageFollowsWhatTheSchedulerReportsAndEndsWithTheDeployment() {
+        String path = "/v1/accounts/acme/deployments/texas-usage";
+        String name = path.substring("/v1/".length());
+        String usage = "/v1/accounts/acme/quotas/h100-us-texas-1";
+        asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"acceleratorType\": \"NVIDIA_H100_80GB\", "
+                + "\"acceleratorCount\": 2, \"minReplicaCount\": 0, \"maxReplicaCount\": 4, "
+                + "\"placement\": {\"region\": \"US_TEXAS_1\"}}")
+                .post("/v1/accounts/acme/deployments?deploymentId=texas-usage").then().statusCode(200);
+        // While CREATING it holds one replica's GPUs, before the scheduler has placed anything.
+        asAdmin().get(usage).then().body("usage", equalTo(2.0f));
+        String uid = kafka().first(EventTypes.DEPLOYMENT_CREATED, e -> e.subject().equals(name),
+                Duration.ofSeconds(20)).orElseThrow().data().deployment().uid();
+
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 1, 3,
+                3, new ReplicaStats(0, 0, 0, 3), "US_TEXAS_1", "", 3, 0, false, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get(usage).then()
+                .body("usage", equalTo(6.0f)));
+
+        // Deleted, it holds its replicas until the scheduler reports them gone, then nothing.
+        asAdmin().delete(path).then().statusCode(200);
+        asAdmin().get(usage).then().body("usage", equalTo(6.0f));
+        kafka().publish(EventTypes.DEPLOYMENT_STATUS_REPORTED, name, new DeploymentStatusReported(name, uid, 1, 2, 0,
+                0, new ReplicaStats(0, 0, 0, 0), "US_TEXAS_1", "", 0, 0, false, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get(path).then()
+                .body("state", equalTo("DELETED")));
+        asAdmin().get(usage).then().body("usage", equalTo(0.0f));
     }
 
     static ValidatableResponse create(String id, int replicas, int gpus) {

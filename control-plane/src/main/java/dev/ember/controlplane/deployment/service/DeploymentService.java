@@ -122,33 +122,47 @@ public class DeploymentService {
         if (disableSpeculativeDecoding) {
             refuseSpeculation(request);
         }
-        // One read gives the account, the GPU pools, its quotas and holdings: everything the capacity checks need.
-        return quotas.capacity(account, null).chain(capacity -> {
-            if (!capacity.accountExists()) {
-                throw new NotFoundException("account '" + account + "' does not exist");
-            }
-            // Only models the account can see (its own, the catalog's), READY base models, can be deployed.
-            return modelService.deployableBaseModel(account, request.baseModel(), "baseModel")
-                    .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding))
-                    // A create that stores finds a duplicate by the insert's unique violation; a dry run must look.
-                    .chain(settled -> validateOnly
-                            ? deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
-                                    .replaceWith(settled)
-                            : Uni.createFrom().item(settled))
-                    .chain(settled -> {
-                        DeploymentEntity entity = newEntity(name, settled);
-                        capacityChecks(entity, capacity);
-                        return validateOnly
-                                ? Uni.createFrom().item(entity)
-                                : deployments.persist(entity)
-                                        .call(deployments::flush)
-                                        .onFailure(EmberExceptions::isUniqueViolation)
-                                        .transform(f -> alreadyExists(name))
-                                        .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                                                new DeploymentCreated(spec(entity, settled))));
-                    });
+        if (validateOnly) {
+            // A dry run writes nothing: one read gives the account, the GPU pools, its quotas and holdings.
+            return quotas.capacity(account, null).chain(capacity -> {
+                if (!capacity.accountExists()) {
+                    throw accountNotFound(account);
+                }
+                return settled(caller, account, request, disableSpeculativeDecoding)
+                        // A create that stores finds a duplicate by the insert's unique violation; a dry run looks.
+                        .call(() -> deployments.findByName(name).onItem().ifNotNull()
+                                .failWith(() -> alreadyExists(name)))
+                        .map(settled -> {
+                            DeploymentEntity entity = newEntity(name, settled);
+                            capacityChecks(entity, capacity);
+                            return entity;
+                        });
+            }).map(DeploymentMapper::toApi);
+        }
+        return settled(caller, account, request, disableSpeculativeDecoding).chain(settled -> {
+            DeploymentEntity entity = newEntity(name, settled);
+            return deployments.persist(entity)
+                    .call(deployments::flush)
+                    .onFailure(EmberExceptions::isForeignKeyViolation).transform(f -> accountNotFound(account))
+                    .onFailure(EmberExceptions::isUniqueViolation).transform(f -> alreadyExists(name))
+                    // Checked once the row is written: its GPUs are in the locked holdings of its region, so a
+                    // concurrent create for the last GPUs there waits for this one and is judged with it (ADR 25).
+                    .call(() -> capacityChecks(entity, entity))
+                    .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
+                            new DeploymentCreated(spec(entity, settled))));
         })
                 .map(DeploymentMapper::toApi);
+    }
+
+    /** The request's base model (only models the account can see, READY base models) and its settled settings. */
+    private Uni<DeploymentSettings.Settled> settled(Caller caller, String account, DeploymentRequest request,
+            boolean disableSpeculativeDecoding) {
+        return modelService.deployableBaseModel(account, request.baseModel(), "baseModel")
+                .chain(model -> settle(caller, account, request, model, true, disableSpeculativeDecoding));
+    }
+
+    private static NotFoundException accountNotFound(String account) {
+        return new NotFoundException("account '" + account + "' does not exist");
     }
 
     /** disableSpeculativeDecoding=true with speculation asked for in the same request is a contradiction. */
@@ -294,20 +308,14 @@ public class DeploymentService {
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled) {
         DeploymentRequest request = settled.request();
         HardwareSizing.Hardware hw = HardwareSizing.resolve(request, settled.model(), settled.draft());
-        DeploymentEntity wanted = new DeploymentEntity();
-        wanted.accountId = e.accountId;
-        wanted.deploymentId = e.deploymentId;
-        wanted.acceleratorType = hw.type().name();
-        wanted.acceleratorCount = hw.count();
-        wanted.minReplicaCount = request.minReplicaCount();
-        wanted.placement = e.placement;
-        return capacityChecks(wanted, e).chain(() -> applyUpdate(e, settled, hw));
+        // Checked once the change is written, as on a create: refused, the whole transaction rolls back.
+        return applyUpdate(e, settled, hw).call(deployments::flush).call(() -> capacityChecks(e, e));
     }
 
     /**
      * Hardware the regions of the placement do not offer is refused (400), and so is a minimum that the account's GPU
-     * quotas leave no room for (429 RESOURCE_EXHAUSTED), before anything is stored or placed. {@code self}: the stored
-     * deployment when updating it, whose own GPUs are not counted against it.
+     * quotas leave no room for (429 RESOURCE_EXHAUSTED), before anything is placed. {@code self}: the stored
+     * deployment (written in this transaction), whose own GPUs are not counted against it.
      */
     private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
         return quotas.capacity(wanted.accountId, self).invoke(capacity -> capacityChecks(wanted, capacity))
@@ -393,7 +401,7 @@ public class DeploymentService {
         String account = request.account();
         caller.requireAccess(account);
         return accounts.findById(account)
-                .onItem().ifNull().failWith(() -> new NotFoundException("account '" + account + "' does not exist"))
+                .onItem().ifNull().failWith(() -> accountNotFound(account))
                 .chain(() -> deployments.count(request))
                 // One row more than the page shows whether another page follows.
                 .chain(total -> deployments.page(request, request.pageSize() + 1)

@@ -10,24 +10,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
-import dev.ember.controlplane.deployment.persistence.DeploymentEntity;
 import dev.ember.controlplane.region.persistence.RegionPoolEntity;
 
 @ApplicationScoped
 public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, QuotaEntity.Key> {
 
     /**
-     * What the account's live deployments hold per accelerator type and region, summed in the database: each counts
-     * max(desired, replicas, minimum, 1 while CREATING) replicas of its GPUs in its current region, or in the region
-     * its placement names before it has one (a mega-region placement not yet placed counts nowhere).
+     * What the account's live deployments hold per accelerator type and region, from the table a trigger on the
+     * deployment table keeps (migration V17: each deployment counts max(desired, replicas, minimum, 1 while CREATING)
+     * replicas of its GPUs in its current region, or in the region its placement names before it has one), and the
+     * excluded deployment's own share taken off again, as a negative holding.
      */
-    private static final String HOLDINGS = "select 'held', coalesce(current_region, placement), accelerator_type, "
-            + "sum(greatest(desired_replica_count, replica_count, min_replica_count, case when state = 'CREATING' "
-            + "then 1 else 0 end) * accelerator_count) from {h-schema}deployment where account_id = :account and "
-            + "state <> '" + DeploymentEntity.DELETED + "' and deployment_id <> :excluded "
-            + "group by accelerator_type, current_region, placement";
+    private static final String HOLDINGS = "select 'held', region, accelerator_type, gpus from {h-schema}gpu_holding "
+            + "where account_id = :account and gpus <> 0 union all select 'held', coalesce(current_region, "
+            + "placement), accelerator_type, -{h-schema}deployment_gpus(state, desired_replica_count, replica_count, "
+            + "min_replica_count, accelerator_count) from {h-schema}deployment where account_id = :account and "
+            + "deployment_id = :excluded";
 
-    /** GPUs an account's deployments hold or are about to, in one region of one accelerator type. */
+    /**
+     * GPUs an account's deployments hold or are about to, in one region of one accelerator type (negative: a
+     * deployment's own share, left out of the sum).
+     */
     public record GpuHolding(String acceleratorType, String region, long gpus) {
     }
 
@@ -45,7 +48,10 @@ public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, Quota
 
     /**
      * The {@link Capacity} of an account; {@code excludedDeployment} (a deployment ID, may be null) is left out of
-     * the holdings: a deployment being updated is judged without its own GPUs. Nothing read becomes managed.
+     * the holdings: a deployment being created or updated is judged without its own GPUs. Read after the deployment's
+     * row is written in the same transaction, the holdings of its region are locked and current: a concurrent create
+     * or update of the same account, type and region waits for this transaction, and then sees it. Nothing read
+     * becomes managed.
      */
     public Uni<Capacity> capacity(String account, String excludedDeployment) {
         String sql = "select 'account', null, null, cast(null as bigint) from {h-schema}account where account_id = "
