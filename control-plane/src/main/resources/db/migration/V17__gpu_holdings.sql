@@ -1,6 +1,6 @@
 -- What each account's live deployments hold, per accelerator type and region, kept up to date by a trigger on the
 -- deployment table, so the quota check on a create or update reads a few rows instead of summing every deployment of
--- the account (ADR 25). The row a create adds GPUs to stays locked until it commits, so two creates racing for the
+-- the account (ADR 27). The row a create adds GPUs to stays locked until it commits, so two creates racing for the
 -- last GPUs of one region serialize on it and the second one sees the first one's GPUs.
 
 -- The GPUs a deployment holds or is about to: max(desired, replicas, minimum, 1 while CREATING) replicas of its GPUs;

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.error.EmberException;
 import dev.ember.controlplane.error.EmberExceptions;
 import dev.ember.controlplane.error.ErrorMappers;
+import dev.ember.controlplane.web.Detached;
 
 /** Every {@code /v1} request carries {@code Authorization: Bearer <api key>}; the key's hash names the caller. */
 public class ApiKeyAuthentication {
@@ -26,7 +27,8 @@ public class ApiKeyAuthentication {
         if (!request.getUriInfo().getPath().startsWith("/v1/")) {
             return Uni.createFrom().nullItem();
         }
-        return authenticator.authenticate(request.getHeaderString("Authorization"))
+        // Its session ends as it would have if the client leaves meanwhile (see RunsToCompletion).
+        return Detached.run(authenticator.authenticate(request.getHeaderString("Authorization")))
                 .map(caller -> {
                     current.set(caller);
                     return (Response) null;

@@ -17,9 +17,11 @@ import dev.ember.common.name.AccountName;
 import dev.ember.controlplane.account.service.AccountLists;
 import dev.ember.controlplane.account.service.AccountService;
 import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 @Path("/v1/accounts")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class AccountResource {
 
     @Inject

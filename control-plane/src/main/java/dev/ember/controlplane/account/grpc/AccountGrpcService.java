@@ -9,12 +9,14 @@ import dev.ember.common.name.AccountName;
 import dev.ember.controlplane.account.service.AccountService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.Account;
 import dev.ember.proto.v1.Accounts;
 import dev.ember.proto.v1.GetAccountRequest;
 
 /** Accounts over gRPC. */
 @GrpcService
+@RunsToCompletion
 public class AccountGrpcService implements Accounts {
 
     @Inject

@@ -20,6 +20,7 @@ import dev.ember.common.name.UserName;
 import dev.ember.controlplane.apikey.service.ApiKeyLists;
 import dev.ember.controlplane.apikey.service.ApiKeyService;
 import dev.ember.controlplane.auth.CurrentCaller;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /**
  * A user's API keys, on Fireworks' paths: create is {@code POST .../apiKeys} with {@code {"apiKey": {...}}}, delete
@@ -28,6 +29,7 @@ import dev.ember.controlplane.auth.CurrentCaller;
  */
 @Path("/v1/accounts/{account}/users/{user}")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class ApiKeyResource {
 
     @Inject

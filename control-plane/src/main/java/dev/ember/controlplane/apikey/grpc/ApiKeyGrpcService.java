@@ -17,6 +17,7 @@ import dev.ember.controlplane.apikey.service.ApiKeyService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.ApiKeys;
 import dev.ember.proto.v1.GetApiKeyRequest;
 import dev.ember.proto.v1.ListApiKeysRequest;
@@ -24,6 +25,7 @@ import dev.ember.proto.v1.ListApiKeysResponse;
 
 /** API keys over gRPC, through the same service as ApiKeyResource. */
 @GrpcService
+@RunsToCompletion
 public class ApiKeyGrpcService implements ApiKeys {
 
     @Inject

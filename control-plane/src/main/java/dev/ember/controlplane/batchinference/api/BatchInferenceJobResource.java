@@ -21,6 +21,7 @@ import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.batchinference.service.BatchInferenceJobService;
 import dev.ember.controlplane.batchinference.service.BatchLists;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /**
  * Batch inference jobs, as Fireworks' v1 API has them: every row of a READY dataset answered by a model, the answers
@@ -28,6 +29,7 @@ import dev.ember.controlplane.batchinference.service.BatchLists;
  */
 @Path("/v1/accounts/{account}/batchInferenceJobs")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class BatchInferenceJobResource {
 
     @Inject

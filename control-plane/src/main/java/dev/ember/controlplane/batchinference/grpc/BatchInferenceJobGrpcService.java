@@ -15,6 +15,7 @@ import dev.ember.controlplane.batchinference.service.BatchLists;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.BatchInferenceJobs;
 import dev.ember.proto.v1.CreateBatchInferenceJobRequest;
 import dev.ember.proto.v1.DeleteBatchInferenceJobRequest;
@@ -24,6 +25,7 @@ import dev.ember.proto.v1.ListBatchInferenceJobsResponse;
 
 /** Batch inference jobs over gRPC, through the same service as BatchInferenceJobResource. */
 @GrpcService
+@RunsToCompletion
 public class BatchInferenceJobGrpcService implements BatchInferenceJobs {
 
     @Inject

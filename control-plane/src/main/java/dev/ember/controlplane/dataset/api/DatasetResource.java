@@ -26,6 +26,7 @@ import dev.ember.controlplane.dataset.service.DatasetLists;
 import dev.ember.controlplane.dataset.service.DatasetService;
 import dev.ember.controlplane.dataset.service.DatasetUploads;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /**
  * Datasets, as Fireworks' v1 API has them: create, then {@code :getUploadEndpoint}, PUT the JSONL file to the signed
@@ -33,6 +34,7 @@ import dev.ember.controlplane.web.QueryParams;
  */
 @Path("/v1/accounts/{account}/datasets")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class DatasetResource {
 
     @Inject

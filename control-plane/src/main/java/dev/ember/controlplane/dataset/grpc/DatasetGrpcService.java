@@ -16,6 +16,7 @@ import dev.ember.controlplane.dataset.service.DatasetService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.Datasets;
 import dev.ember.proto.v1.DeleteDatasetRequest;
 import dev.ember.proto.v1.GetDatasetRequest;
@@ -25,6 +26,7 @@ import dev.ember.proto.v1.UpdateDatasetRequest;
 
 /** Datasets over gRPC, through the same service as DatasetResource (the file moves through REST's signed URLs). */
 @GrpcService
+@RunsToCompletion
 public class DatasetGrpcService implements Datasets {
 
     @Inject

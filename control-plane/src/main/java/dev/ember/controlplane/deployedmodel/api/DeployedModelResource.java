@@ -25,11 +25,13 @@ import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.deployedmodel.service.DeployedModelLists;
 import dev.ember.controlplane.deployedmodel.service.DeployedModelService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.controlplane.web.Tagged;
 
 /** Deployed models ("Load LoRA" / "Unload LoRA" in Fireworks' v1 API): LoRA addons loaded onto deployments. */
 @Path("/v1/accounts/{account}/deployedModels")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class DeployedModelResource {
 
     @Inject

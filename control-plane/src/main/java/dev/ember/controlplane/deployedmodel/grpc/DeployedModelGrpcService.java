@@ -15,6 +15,7 @@ import dev.ember.controlplane.deployedmodel.service.DeployedModelService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.CreateDeployedModelRequest;
 import dev.ember.proto.v1.DeleteDeployedModelRequest;
 import dev.ember.proto.v1.DeployedModels;
@@ -25,6 +26,7 @@ import dev.ember.proto.v1.UpdateDeployedModelRequest;
 
 /** Deployed models (LoRA addons loaded onto deployments) over gRPC, through the same service as the REST resource. */
 @GrpcService
+@RunsToCompletion
 public class DeployedModelGrpcService implements DeployedModels {
 
     @Inject

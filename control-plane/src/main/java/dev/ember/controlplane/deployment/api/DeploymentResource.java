@@ -25,10 +25,12 @@ import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.deployment.service.DeploymentLists;
 import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.controlplane.web.Tagged;
 
 @Path("/v1/accounts/{account}/deployments")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class DeploymentResource {
 
     @Inject

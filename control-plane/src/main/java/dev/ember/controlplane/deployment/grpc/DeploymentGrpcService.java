@@ -16,6 +16,7 @@ import dev.ember.controlplane.deployment.service.DeploymentService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.CreateDeploymentRequest;
 import dev.ember.proto.v1.DeleteDeploymentRequest;
 import dev.ember.proto.v1.Deployments;
@@ -27,6 +28,7 @@ import dev.ember.proto.v1.UpdateDeploymentRequest;
 
 /** The deployments API over gRPC: the same service calls, names and errors as DeploymentResource. */
 @GrpcService
+@RunsToCompletion
 public class DeploymentGrpcService implements Deployments {
 
     @Inject

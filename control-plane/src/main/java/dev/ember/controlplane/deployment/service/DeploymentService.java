@@ -141,15 +141,17 @@ public class DeploymentService {
         }
         return settled(caller, account, request, disableSpeculativeDecoding).chain(settled -> {
             DeploymentEntity entity = newEntity(name, settled);
-            return deployments.persist(entity)
+            // The event first (rolled back with the rest if the create is refused), so that the deployment's row,
+            // whose GPUs lock the holdings of its region until the commit, is the last write before the check.
+            return outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
+                    new DeploymentCreated(spec(entity, settled)))
+                    .chain(() -> deployments.persist(entity))
                     .call(deployments::flush)
                     .onFailure(EmberExceptions::isForeignKeyViolation).transform(f -> accountNotFound(account))
                     .onFailure(EmberExceptions::isUniqueViolation).transform(f -> alreadyExists(name))
                     // Checked once the row is written: its GPUs are in the locked holdings of its region, so a
-                    // concurrent create for the last GPUs there waits for this one and is judged with it (ADR 25).
-                    .call(() -> capacityChecks(entity, entity))
-                    .call(() -> outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                            new DeploymentCreated(spec(entity, settled))));
+                    // concurrent create for the last GPUs there waits for this one and is judged with it (ADR 27).
+                    .call(() -> capacityChecks(entity, entity));
         })
                 .map(DeploymentMapper::toApi);
     }

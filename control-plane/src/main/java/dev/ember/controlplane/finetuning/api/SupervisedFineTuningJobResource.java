@@ -21,6 +21,7 @@ import dev.ember.common.name.SupervisedFineTuningJobName;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.finetuning.service.SftLists;
 import dev.ember.controlplane.finetuning.service.SupervisedFineTuningJobService;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /**
  * Supervised fine-tuning jobs, as Fireworks' v1 API has them: a job trains a LoRA addon of a base model on a READY
@@ -28,6 +29,7 @@ import dev.ember.controlplane.finetuning.service.SupervisedFineTuningJobService;
  */
 @Path("/v1/accounts/{account}/supervisedFineTuningJobs")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class SupervisedFineTuningJobResource {
 
     @Inject

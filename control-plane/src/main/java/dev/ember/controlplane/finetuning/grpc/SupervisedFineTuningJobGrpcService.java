@@ -15,6 +15,7 @@ import dev.ember.controlplane.finetuning.service.SupervisedFineTuningJobService;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.CancelSupervisedFineTuningJobRequest;
 import dev.ember.proto.v1.CreateSupervisedFineTuningJobRequest;
 import dev.ember.proto.v1.DeleteSupervisedFineTuningJobRequest;
@@ -26,6 +27,7 @@ import dev.ember.proto.v1.SupervisedFineTuningJobs;
 
 /** Supervised fine-tuning jobs over gRPC, through the same service as SupervisedFineTuningJobResource. */
 @GrpcService
+@RunsToCompletion
 public class SupervisedFineTuningJobGrpcService implements SupervisedFineTuningJobs {
 
     @Inject

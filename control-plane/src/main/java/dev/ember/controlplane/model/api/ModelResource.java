@@ -28,6 +28,7 @@ import dev.ember.controlplane.model.service.ModelLists;
 import dev.ember.controlplane.model.service.ModelService;
 import dev.ember.controlplane.model.service.ModelUploads;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.controlplane.web.Tagged;
 
 /**
@@ -37,6 +38,7 @@ import dev.ember.controlplane.web.Tagged;
  */
 @Path("/v1/accounts/{account}/models")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class ModelResource {
 
     @Inject

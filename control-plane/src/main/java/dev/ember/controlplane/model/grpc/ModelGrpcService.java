@@ -16,6 +16,7 @@ import dev.ember.controlplane.model.api.CreateModelRequest;
 import dev.ember.controlplane.model.api.Model;
 import dev.ember.controlplane.model.service.ModelLists;
 import dev.ember.controlplane.model.service.ModelService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.DeleteModelRequest;
 import dev.ember.proto.v1.GetModelRequest;
 import dev.ember.proto.v1.ListModelsRequest;
@@ -25,6 +26,7 @@ import dev.ember.proto.v1.UpdateModelRequest;
 
 /** Models over gRPC, through the same service as ModelResource (uploads stay on REST: they carry files). */
 @GrpcService
+@RunsToCompletion
 public class ModelGrpcService implements Models {
 
     @Inject

@@ -19,10 +19,12 @@ import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.quota.service.QuotaService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.controlplane.web.Tagged;
 
 @Path("/v1/accounts/{account}/quotas")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class QuotaResource {
 
     @Inject

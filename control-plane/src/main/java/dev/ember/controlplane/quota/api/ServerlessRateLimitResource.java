@@ -14,10 +14,12 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.quota.service.ServerlessRateLimitService;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /** Fireworks' ListAccountServerlessRateLimits: the account's serverless quotas, per serverless deployment. */
 @Path("/v1/accounts/{account}/serverlessRateLimits")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class ServerlessRateLimitResource {
 
     @Inject

@@ -14,6 +14,7 @@ import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.service.QuotaService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.GetQuotaRequest;
 import dev.ember.proto.v1.ListQuotasRequest;
 import dev.ember.proto.v1.ListQuotasResponse;
@@ -22,6 +23,7 @@ import dev.ember.proto.v1.UpdateQuotaRequest;
 
 /** GPU quotas over gRPC, through the same service as QuotaResource. */
 @GrpcService
+@RunsToCompletion
 public class QuotaGrpcService implements Quotas {
 
     @Inject

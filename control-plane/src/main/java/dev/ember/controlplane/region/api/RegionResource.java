@@ -12,10 +12,12 @@ import io.smallrye.mutiny.Uni;
 
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.region.service.RegionService;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /** Regions and their hardware: readable by every authenticated caller. */
 @Path("/v1/regions")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class RegionResource {
 
     @Inject

@@ -9,6 +9,7 @@ import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.region.service.RegionService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.GetRegionRequest;
 import dev.ember.proto.v1.ListRegionsRequest;
 import dev.ember.proto.v1.ListRegionsResponse;
@@ -17,6 +18,7 @@ import dev.ember.proto.v1.Regions;
 
 /** Regions and their hardware over gRPC. */
 @GrpcService
+@RunsToCompletion
 public class RegionGrpcService implements Regions {
 
     @Inject

@@ -16,6 +16,7 @@ import dev.ember.common.name.DeploymentShapeVersionName;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
 import dev.ember.controlplane.web.QueryParams;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /**
  * Deployment shapes and their versions, read-only: the catalog's shapes are seeded from rules at start
@@ -24,6 +25,7 @@ import dev.ember.controlplane.web.QueryParams;
  */
 @Path("/v1/accounts/{account}/deploymentShapes")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class DeploymentShapeResource {
 
     @Inject

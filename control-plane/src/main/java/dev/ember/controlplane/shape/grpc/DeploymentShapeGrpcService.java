@@ -12,6 +12,7 @@ import dev.ember.controlplane.grpc.GrpcAuthentication;
 import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.shape.service.DeploymentShapeService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.DeploymentShape;
 import dev.ember.proto.v1.DeploymentShapeVersion;
 import dev.ember.proto.v1.DeploymentShapes;
@@ -24,6 +25,7 @@ import dev.ember.proto.v1.ListDeploymentShapesResponse;
 
 /** Deployment shapes and their versions over gRPC: the same service calls, names and errors as DeploymentShapeResource. */
 @GrpcService
+@RunsToCompletion
 public class DeploymentShapeGrpcService implements DeploymentShapes {
 
     @Inject

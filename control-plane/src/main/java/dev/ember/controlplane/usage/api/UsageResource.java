@@ -16,10 +16,12 @@ import io.smallrye.mutiny.Uni;
 import dev.ember.common.name.ResourceIds;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.usage.service.UsageLedger;
+import dev.ember.controlplane.web.RunsToCompletion;
 
 /** Fireworks' GetAccountUsage: serverless tokens and dedicated GPU time, in daily buckets, with their cost. */
 @Path("/v1/accounts/{account}/billingUsage")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class UsageResource {
 
     @Inject

@@ -24,11 +24,13 @@ import dev.ember.common.name.UserName;
 import dev.ember.controlplane.auth.CurrentCaller;
 import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.controlplane.web.Tagged;
 
 /** An account's users. Admins of the account (and platform admins) manage them; every member may read them. */
 @Path("/v1/accounts/{account}/users")
 @Produces(MediaType.APPLICATION_JSON)
+@RunsToCompletion
 public class UserResource {
 
     @Inject

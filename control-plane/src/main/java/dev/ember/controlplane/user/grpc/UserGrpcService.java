@@ -15,6 +15,7 @@ import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.user.api.User;
 import dev.ember.controlplane.user.service.UserLists;
 import dev.ember.controlplane.user.service.UserService;
+import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.CreateUserRequest;
 import dev.ember.proto.v1.DeleteUserRequest;
 import dev.ember.proto.v1.GetUserRequest;
@@ -25,6 +26,7 @@ import dev.ember.proto.v1.Users;
 
 /** Users over gRPC, through the same service as UserResource. */
 @GrpcService
+@RunsToCompletion
 public class UserGrpcService implements Users {
 
     @Inject

@@ -1,0 +1,110 @@
+package dev.ember.controlplane.web;
+
+import static dev.ember.controlplane.deployment.DeploymentApiTest.KEY;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.LLAMA_8B;
+import static dev.ember.controlplane.deployment.DeploymentApiTest.asAdmin;
+import static org.awaitility.Awaitility.await;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.ember.testsupport.EmberInfraResource;
+
+/**
+ * Clients that give up on their requests (close the connection) while the control plane is in the middle of their
+ * transactions: the work runs to its end, and the connections it used go back to the pool, so the control plane
+ * keeps serving everyone else.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmberInfraResource.class)
+class DepartedClientsTest {
+
+    private static final String BODY = "{\"baseModel\": \"" + LLAMA_8B + "\"}";
+
+    /** More than the connection pool holds (20). */
+    private static final int DEPARTING = 25;
+
+    @TestHTTPResource
+    URL base;
+
+    @Test
+    void clientsThatLeaveMidTransactionLeakNoConnectionAndTheirCreatesStillFinish() throws Exception {
+        asAdmin().body(BODY).post("/v1/accounts/acme/deployments?deploymentId=before-the-crowd").then()
+                .statusCode(200);
+        List<Socket> crowd = new ArrayList<>();
+        try (Connection db = database()) {
+            // Hold the account's GPU holdings: every create now waits inside its transaction, after its insert.
+            db.setAutoCommit(false);
+            try (Statement lock = db.createStatement()) {
+                lock.execute("select gpus from control_plane.gpu_holding where account_id = 'acme' for update");
+            }
+            for (int i = 0; i < DEPARTING; i++) {
+                crowd.add(send("departed-" + i));
+            }
+            try (Connection watcher = database()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> waitingInserts(watcher) >= 19);
+            }
+            for (Socket client : crowd) {
+                client.close();
+            }
+            // The control plane notices the closed connections on its event loops; give it that moment.
+            Thread.sleep(1_000);
+            db.rollback();
+        }
+
+        // Every connection came back: a create right after is served at once, not after a pool timeout.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().body(BODY)
+                .post("/v1/accounts/acme/deployments?deploymentId=after-the-crowd").then().statusCode(200));
+        // And the departed clients' creates ran to their end: committed, as a retry would find them.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (int i = 0; i < DEPARTING; i++) {
+                asAdmin().get("/v1/accounts/acme/deployments/departed-" + i).then().statusCode(200);
+            }
+        });
+    }
+
+    private Socket send(String deploymentId) throws Exception {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        String request = "POST /v1/accounts/acme/deployments?deploymentId=" + deploymentId + " HTTP/1.1\r\n"
+                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Authorization: Bearer " + KEY + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n" + BODY;
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return socket;
+    }
+
+    private static Connection database() throws Exception {
+        var config = ConfigProvider.getConfig();
+        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class), "");
+    }
+
+    private static int waitingInserts(Connection db) throws Exception {
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("select count(*) from pg_stat_activity "
+                        + "where wait_event_type = 'Lock' and query like 'insert into control_plane.deployment%'")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+}
