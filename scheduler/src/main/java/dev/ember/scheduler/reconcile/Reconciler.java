@@ -143,6 +143,8 @@ public class Reconciler {
     private volatile boolean resyncRequested;
     /** One tick at a time in this instance: the copy of the fleet has one writer. */
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The phases of the last tick that ended, for the benchmark. */
+    private volatile TickPhases lastPhases;
 
     void start(@Observes StartupEvent ignored) {
         init();
@@ -184,6 +186,11 @@ public class Reconciler {
         return fleet;
     }
 
+    /** How long the phases of the last tick that ended took; null before the first. */
+    TickPhases lastPhases() {
+        return lastPhases;
+    }
+
     /**
      * One tick: under the scheduler lock, brings the in-memory fleet up to date (in full at start, after a failure,
      * when another writer ticked, and every {@code full-resync-interval}; otherwise only the rows changed since the
@@ -202,6 +209,7 @@ public class Reconciler {
         // The database keeps microseconds: a tick's times are exactly what it writes, so the copy equals the rows.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Fleet[] ticked = new Fleet[1];
+        TickPhases phases = new TickPhases();
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
                         ? Uni.createFrom().item("skipped")
@@ -218,16 +226,20 @@ public class Reconciler {
                                     .call(() -> Panache.getSession().invoke(Mutiny.Session::clear))
                                     .chain(f -> {
                                         ticked[0] = f;
-                                        return apply(f, full, now);
+                                        phases.end(TickPhases.Phase.READ);
+                                        return apply(f, full, now, phases);
                                     })
                                     .chain(() -> tables.advance(ticks))
                                     .invoke(seen -> {
                                         ticked[0].ticks = ticks + 1;
                                         ticked[0].seen = seen;
+                                        phases.end(TickPhases.Phase.COUNTER);
                                     })
                                     .replaceWith(full ? "full" : "incremental");
                         })))
                 .onItemOrFailure().invoke((outcome, failure) -> {
+                    phases.end(TickPhases.Phase.COMMIT);
+                    lastPhases = phases;
                     if (failure != null) {
                         fleet = null;
                         LOG.warnf("Reconcile tick failed (%s); the next tick loads the whole fleet again",
@@ -305,8 +317,9 @@ public class Reconciler {
     }
 
     /** Decides the tick on the in-memory fleet, then writes the deployments and replicas it changed and the events. */
-    private Uni<Void> apply(Fleet fleet, boolean full, Instant now) {
+    private Uni<Void> apply(Fleet fleet, boolean full, Instant now, TickPhases phases) {
         Plan plan = plan(fleet, now);
+        phases.end(TickPhases.Phase.PLAN);
         if (full) {
             metrics.observe(fleet.deploymentList(), fleet.liveList(), fleet.placer().capacity());
         } else {
@@ -316,10 +329,14 @@ public class Reconciler {
             metrics.observe(fleet.placer().capacity());
         }
         metrics.decided(plan.decided().size());
+        phases.end(TickPhases.Phase.GAUGES);
         return tables.updateDeployments(plan.changedDeployments())
+                .invoke(() -> phases.end(TickPhases.Phase.DEPLOYMENTS))
                 .chain(() -> tables.upsertReplicas(plan.changedReplicas()))
+                .invoke(() -> phases.end(TickPhases.Phase.REPLICAS))
                 .chain(() -> Multi.createFrom().iterable(plan.writes()).onItem().transformToUniAndConcatenate(w -> w)
                         .collect().last())
+                .invoke(() -> phases.end(TickPhases.Phase.EVENTS))
                 .replaceWithVoid();
     }
 

@@ -110,10 +110,12 @@ class TickWithDatabaseBench {
         // load handler writes them; the clock moves one reconcile interval. Only the tick is timed.
         long[] steady = new long[TICKS];
         long[] decided = new long[TICKS];
+        TickPhases[] phases = new TickPhases[TICKS];
         for (int t = 0; t < TICKS; t++) {
             touch(WARM_UP + t);
             steady[t] = run("incremental");
             decided[t] = lastDecided;
+            phases[t] = reconciler.lastPhases();
         }
         // The periodic full resync: the same tick, loading every row again.
         long[] full = new long[FULL_TICKS];
@@ -133,6 +135,17 @@ class TickWithDatabaseBench {
                 + "average; the slowest ticks %s%n",
                 Arrays.stream(decided).average().orElse(0), Arrays.stream(slowest).limit(3)
                         .map(i -> String.format("%.1f ms (%d decided)", steady[i] / 1e6, decided[i])).toList());
+        // Where the time went: each phase's median over the steady ticks, then the phases of the slowest ticks.
+        StringBuilder medians = new StringBuilder();
+        for (TickPhases.Phase p : TickPhases.Phase.values()) {
+            long[] each = Arrays.stream(phases).mapToLong(ph -> ph.nanos(p)).toArray();
+            medians.append(medians.isEmpty() ? "" : ", ").append(String.format("%s %.1f", p.name().toLowerCase(),
+                    percentile(each, 50)));
+        }
+        System.out.printf("reconciler tick with the database, steady state, phase medians: %s ms; the slowest ticks "
+                + "by phase: %s%n", medians,
+                Arrays.stream(slowest).limit(3)
+                        .map(i -> "[" + phases[i] + "]").toList());
         System.out.printf("reconciler tick with the database, %d deployments, full resync (every row loaded): p50 "
                 + "%.1f ms, max %.1f ms over %d ticks%n%n", DEPLOYMENTS, percentile(full, 50), percentile(full, 100),
                 FULL_TICKS);
