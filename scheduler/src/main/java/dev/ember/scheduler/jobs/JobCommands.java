@@ -9,11 +9,11 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.JobProgressReported;
 import dev.ember.common.event.JobSpec;
+import dev.ember.common.outbox.Outbox;
 import dev.ember.scheduler.persistence.SchedulerLock;
 
 /**
@@ -34,6 +34,9 @@ public class JobCommands {
     @Inject
     SchedulerLock lock;
 
+    @Inject
+    Outbox outbox;
+
     @WithTransaction
     public Uni<Void> apply(JobSpec spec) {
         return lock.acquire().chain(() -> jobs.findById(spec.name())).chain(existing -> {
@@ -41,7 +44,7 @@ public class JobCommands {
             if (same && spec.generation() <= existing.generation) {
                 return Uni.createFrom().voidItem();
             }
-            List<Uni<Void>> writes = new ArrayList<>();
+            List<Outbox.Entry<?>> events = new ArrayList<>();
             Uni<Void> change;
             if (JobSpec.DELETE.equals(spec.desiredState())) {
                 change = existing == null ? Uni.createFrom().voidItem() : jobs.delete(existing);
@@ -59,7 +62,7 @@ public class JobCommands {
                 existing.message = "cancelled";
                 LOG.infof("Job %s cancelled at %d of %d units: GPUs freed", spec.name(), existing.completedUnits,
                         existing.totalUnits);
-                runner.report(existing, spec.time(), writes);
+                runner.report(existing, spec.time(), events);
                 change = Uni.createFrom().voidItem();
             } else {
                 JobEntity j = same ? existing : new JobEntity();
@@ -91,8 +94,7 @@ public class JobCommands {
                         : (existing != null ? jobs.delete(existing).call(jobs::flush) : Uni.createFrom().voidItem())
                                 .chain(() -> jobs.persist(j)).replaceWithVoid();
             }
-            return change.chain(() -> Multi.createFrom().iterable(writes)
-                    .onItem().transformToUniAndConcatenate(w -> w).collect().last().replaceWithVoid());
+            return change.chain(() -> outbox.addAll(events));
         }).invoke(runner::trigger);
     }
 }

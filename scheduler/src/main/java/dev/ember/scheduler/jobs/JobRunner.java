@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -116,21 +115,19 @@ public class JobRunner {
                     }
                     return nodes.listActive().chain(ns -> replicas.listLive().chain(rs -> quotas.listAll()
                             .chain(qs -> {
-                                List<Uni<Void>> writes = new ArrayList<>();
-                                plan(live, ns, Placer.holdings(rs), qs, clock.instant(), writes);
-                                return Multi.createFrom().iterable(writes)
-                                        .onItem().transformToUniAndConcatenate(w -> w).collect().last()
-                                        .replaceWithVoid();
+                                List<Outbox.Entry<?>> events = new ArrayList<>();
+                                plan(live, ns, Placer.holdings(rs), qs, clock.instant(), events);
+                                return outbox.addAll(events);
                             })));
                 })));
     }
 
     /** Decides one tick on the loaded entities (changing them in place) and collects the events to write. */
     void plan(List<JobEntity> live, List<NodeEntity> ns, List<Placer.Holding> replicaHoldings,
-            List<QuotaEntity> qs, Instant now, List<Uni<Void>> writes) {
+            List<QuotaEntity> qs, Instant now, List<Outbox.Entry<?>> events) {
         for (JobEntity j : live) {
             if (JobProgressReported.RUNNING.equals(j.state)) {
-                advance(j, now, writes);
+                advance(j, now, events);
             }
         }
         List<Placer.Holding> holdings = new ArrayList<>(replicaHoldings);
@@ -143,25 +140,25 @@ public class JobRunner {
         List<String> regions = Arrays.stream(Region.values()).map(Enum::name).toList();
         for (JobEntity j : live) {
             if (JobProgressReported.PENDING.equals(j.state)) {
-                place(j, placer, regions, now, writes);
+                place(j, placer, regions, now, events);
             }
         }
     }
 
-    private void place(JobEntity j, Placer placer, List<String> regions, Instant now, List<Uni<Void>> writes) {
+    private void place(JobEntity j, Placer placer, List<String> regions, Instant now, List<Outbox.Entry<?>> events) {
         Optional<String> never = placer.neverFits(j.acceleratorType, j.gpus, regions);
         if (never.isPresent()) {
             j.state = JobProgressReported.FAILED;
             j.message = "cannot be placed: " + never.get();
             LOG.infof("Job %s failed: %s", j.name, j.message);
-            report(j, now, writes);
+            report(j, now, events);
             return;
         }
         Placer.Placement placement = placer.place(j.account, j.acceleratorType, j.gpus, regions, ANYWHERE);
         if (!placement.placed()) {
             if (j.sequence == 0 || !placement.reason().equals(j.message)) {
                 j.message = placement.reason();
-                report(j, now, writes);
+                report(j, now, events);
             }
             return;
         }
@@ -173,11 +170,11 @@ public class JobRunner {
         j.message = "";
         LOG.infof("Job %s runs on %s (%d x %s) from %d of %d units", j.name, j.nodeId, j.gpus, j.acceleratorType,
                 j.completedUnits, j.totalUnits);
-        report(j, now, writes);
+        report(j, now, events);
     }
 
     /** Moves a running job to where the clock says; completes it (and frees its GPUs) when its work is done. */
-    private void advance(JobEntity j, Instant now, List<Uni<Void>> writes) {
+    private void advance(JobEntity j, Instant now, List<Outbox.Entry<?>> events) {
         double perSecond = unitsPerSecond(j);
         long remaining = j.totalUnits - j.baseUnits;
         Instant doneAt = j.runStart.plus(Duration.ofMillis((long) Math.ceil(remaining / perSecond * 1000)));
@@ -187,7 +184,7 @@ public class JobRunner {
             j.nodeId = null;
             j.message = "";
             LOG.infof("Job %s completed", j.name);
-            report(j, doneAt, writes);
+            report(j, doneAt, events);
             return;
         }
         double seconds = Duration.between(j.runStart, now).toMillis() / 1000.0;
@@ -195,7 +192,7 @@ public class JobRunner {
         int before = percent(j.completedUnits, j.totalUnits);
         j.completedUnits = done;
         if (percent(done, j.totalUnits) != before) {
-            report(j, now, writes);
+            report(j, now, events);
         }
     }
 
@@ -211,7 +208,7 @@ public class JobRunner {
     }
 
     /** Writes the job's current state as the next report of its generation. */
-    void report(JobEntity j, Instant at, List<Uni<Void>> writes) {
+    void report(JobEntity j, Instant at, List<Outbox.Entry<?>> events) {
         j.sequence++;
         j.updateTime = at;
         int epoch = j.unitsPerEpoch <= 0
@@ -220,6 +217,6 @@ public class JobRunner {
         JobProgressReported report = new JobProgressReported(j.name, j.uid, j.kind, j.generation, j.sequence, j.state,
                 j.completedUnits, j.totalUnits, percent(j.completedUnits, j.totalUnits), epoch, j.region,
                 j.acceleratorType, j.gpus, j.message, at);
-        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.JOB_PROGRESS_REPORTED, j.name, report)));
+        events.add(new Outbox.Entry<>(EventTypes.JOB_PROGRESS_REPORTED, j.name, report));
     }
 }

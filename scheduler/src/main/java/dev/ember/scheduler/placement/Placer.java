@@ -63,6 +63,8 @@ public final class Placer {
     private final Map<String, Map<String, NavigableMap<Integer, TreeSet<Slot>>>> index = new HashMap<>();
     /** account/type/region -> GPUs its replicas hold. */
     private final Map<String, Long> usage = new HashMap<>();
+    /** type -> region -> the most GPUs one node has (the inventory is fixed for a placer's life). */
+    private final Map<String, Map<String, Integer>> largestNode = new HashMap<>();
     /** region/type -> total and used GPUs of the pool, kept as GPUs are taken and released. */
     private final Map<String, int[]> pools = new TreeMap<>();
     private final Map<String, Long> quotas;
@@ -78,6 +80,7 @@ public final class Placer {
         for (NodeEntity n : nodes) {
             slots.put(n.nodeId, new Slot(n));
             pool(n)[0] += n.gpus;
+            largestNode.computeIfAbsent(n.acceleratorType, t -> new HashMap<>()).merge(n.region, n.gpus, Math::max);
         }
         for (Holding h : holdings) {
             Slot s = slots.get(h.nodeId());
@@ -189,11 +192,11 @@ public final class Placer {
      * the type there, or none with that many GPUs); empty when it could be once capacity frees up.
      */
     public Optional<String> neverFits(String type, int gpus, List<String> regions) {
+        // A lookup per region, not a scan of every node: a burst asks this for every new replica.
+        Map<String, Integer> byRegion = largestNode.getOrDefault(type, Map.of());
         int largest = 0;
-        for (Slot s : slots.values()) {
-            if (s.node.acceleratorType.equals(type) && regions.contains(s.node.region)) {
-                largest = Math.max(largest, s.node.gpus);
-            }
+        for (String region : regions) {
+            largest = Math.max(largest, byRegion.getOrDefault(region, 0));
         }
         if (largest >= gpus) {
             return Optional.empty();

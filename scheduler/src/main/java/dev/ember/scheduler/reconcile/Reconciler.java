@@ -31,7 +31,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -143,6 +142,8 @@ public class Reconciler {
     private volatile boolean resyncRequested;
     /** One tick at a time in this instance: the copy of the fleet has one writer. */
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The phases of the last tick that ended, for the benchmark. */
+    private volatile TickPhases lastPhases;
 
     void start(@Observes StartupEvent ignored) {
         init();
@@ -184,6 +185,11 @@ public class Reconciler {
         return fleet;
     }
 
+    /** How long the phases of the last tick that ended took; null before the first. */
+    TickPhases lastPhases() {
+        return lastPhases;
+    }
+
     /**
      * One tick: under the scheduler lock, brings the in-memory fleet up to date (in full at start, after a failure,
      * when another writer ticked, and every {@code full-resync-interval}; otherwise only the rows changed since the
@@ -202,6 +208,7 @@ public class Reconciler {
         // The database keeps microseconds: a tick's times are exactly what it writes, so the copy equals the rows.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Fleet[] ticked = new Fleet[1];
+        TickPhases phases = new TickPhases();
         return Panache.withTransaction(() -> lock.tryAcquire()
                 .chain(locked -> !locked
                         ? Uni.createFrom().item("skipped")
@@ -218,16 +225,20 @@ public class Reconciler {
                                     .call(() -> Panache.getSession().invoke(Mutiny.Session::clear))
                                     .chain(f -> {
                                         ticked[0] = f;
-                                        return apply(f, full, now);
+                                        phases.end(TickPhases.Phase.READ);
+                                        return apply(f, full, now, phases);
                                     })
                                     .chain(() -> tables.advance(ticks))
                                     .invoke(seen -> {
                                         ticked[0].ticks = ticks + 1;
                                         ticked[0].seen = seen;
+                                        phases.end(TickPhases.Phase.COUNTER);
                                     })
                                     .replaceWith(full ? "full" : "incremental");
                         })))
                 .onItemOrFailure().invoke((outcome, failure) -> {
+                    phases.end(TickPhases.Phase.COMMIT);
+                    lastPhases = phases;
                     if (failure != null) {
                         fleet = null;
                         LOG.warnf("Reconcile tick failed (%s); the next tick loads the whole fleet again",
@@ -277,10 +288,10 @@ public class Reconciler {
 
     /**
      * What one tick decided: the deployments it decided, replicas to create, the deployments and replicas it changed
-     * (to write), and the entity changes' events to write (deferred).
+     * (to write), and the entity changes' events to write, in the order they happened.
      */
     record Plan(List<DeploymentEntity> decided, List<ReplicaEntity> created, List<DeploymentEntity> changedDeployments,
-            List<ReplicaEntity> changedReplicas, List<Uni<Void>> writes) {
+            List<ReplicaEntity> changedReplicas, List<Outbox.Entry<?>> events) {
     }
 
     /** The columns of a deployment a tick may change, to find the rows to write. */
@@ -305,8 +316,9 @@ public class Reconciler {
     }
 
     /** Decides the tick on the in-memory fleet, then writes the deployments and replicas it changed and the events. */
-    private Uni<Void> apply(Fleet fleet, boolean full, Instant now) {
+    private Uni<Void> apply(Fleet fleet, boolean full, Instant now, TickPhases phases) {
         Plan plan = plan(fleet, now);
+        phases.end(TickPhases.Phase.PLAN);
         if (full) {
             metrics.observe(fleet.deploymentList(), fleet.liveList(), fleet.placer().capacity());
         } else {
@@ -316,10 +328,13 @@ public class Reconciler {
             metrics.observe(fleet.placer().capacity());
         }
         metrics.decided(plan.decided().size());
+        phases.end(TickPhases.Phase.GAUGES);
         return tables.updateDeployments(plan.changedDeployments())
+                .invoke(() -> phases.end(TickPhases.Phase.DEPLOYMENTS))
                 .chain(() -> tables.upsertReplicas(plan.changedReplicas()))
-                .chain(() -> Multi.createFrom().iterable(plan.writes()).onItem().transformToUniAndConcatenate(w -> w)
-                        .collect().last())
+                .invoke(() -> phases.end(TickPhases.Phase.REPLICAS))
+                .chain(() -> outbox.addAll(plan.events()))
+                .invoke(() -> phases.end(TickPhases.Phase.EVENTS))
                 .replaceWithVoid();
     }
 
@@ -337,7 +352,7 @@ public class Reconciler {
         List<DeploymentEntity> changedDeployments = new ArrayList<>();
         List<ReplicaEntity> changedReplicas = new ArrayList<>();
         List<Placer.Holding> released = new ArrayList<>();
-        List<Uni<Void>> writes = new ArrayList<>();
+        List<Outbox.Entry<?>> events = new ArrayList<>();
         for (DeploymentEntity d : decided) {
             DeploymentMark deploymentBefore = DeploymentMark.of(d);
             List<ReplicaEntity> rs = fleet.replicasOf(d.name);
@@ -345,20 +360,20 @@ public class Reconciler {
             for (int i = 0; i < rs.size(); i++) {
                 replicasBefore[i] = ReplicaMark.of(rs.get(i));
             }
-            int writesBefore = writes.size();
+            int eventsBefore = events.size();
             Collection<DeploymentLoadEntity> reports = fleet.loadsOf(d.name);
 
-            autoscale(d, currentLoad(reports, now), now, writes);
-            List<ReplicaEntity> fresh = rollout(d, rs, now, writes);
+            autoscale(d, currentLoad(reports, now), now, events);
+            List<ReplicaEntity> fresh = rollout(d, rs, now, events);
             rs.addAll(fresh);
             created.addAll(fresh);
             boolean failed = false;
             for (ReplicaEntity r : rs) {
-                failed |= advance(d, r, placer, now, writes);
+                failed |= advance(d, r, placer, now, events);
             }
-            status(d, rs, failed, now, writes);
+            status(d, rs, failed, now, events);
 
-            boolean changed = !fresh.isEmpty() || writes.size() > writesBefore;
+            boolean changed = !fresh.isEmpty() || events.size() > eventsBefore;
             if (!deploymentBefore.equals(DeploymentMark.of(d))) {
                 changedDeployments.add(d);
                 changed = true;
@@ -389,14 +404,14 @@ public class Reconciler {
                 fleet.markDirty(d.name);
             }
         }
-        capacity(placer, now, writes);
+        capacity(placer, now, events);
         // GPUs given back count from the next tick on, as a placer built from the replicas then would count them.
         for (Placer.Holding h : released) {
             placer.release(h.account(), h.nodeId(), h.gpus());
             fleet.capacityFreed(h.acceleratorType());
         }
         fleet.replicasChanged(created, decided);
-        return new Plan(decided, created, changedDeployments, changedReplicas, writes);
+        return new Plan(decided, created, changedDeployments, changedReplicas, events);
     }
 
     /** When the window a schedule opened last closes, if it is open at {@code now}. */
@@ -474,9 +489,9 @@ public class Reconciler {
      * replica can never be placed with the inventory as configured.
      */
     private boolean advance(DeploymentEntity d, ReplicaEntity r, Placer placer, Instant now,
-            List<Uni<Void>> writes) {
+            List<Outbox.Entry<?>> events) {
         if (r.sequence == 0) {
-            publish(r, now, writes);
+            publish(r, now, events);
         }
         if (ReplicaState.PENDING_SCHEDULING.name().equals(r.state)) {
             String account = DeploymentName.parse("name", d.name).account();
@@ -492,7 +507,7 @@ public class Reconciler {
             if (!placement.placed()) {
                 if (!placement.reason().equals(r.message)) {
                     r.message = placement.reason();
-                    publish(r, now, writes);
+                    publish(r, now, events);
                 }
                 return never.isPresent();
             }
@@ -501,17 +516,17 @@ public class Reconciler {
             r.region = node.region;
             r.message = "";
             step(r, ReplicaState.DOWNLOADING_MODEL, now, now.plus(ReplicaTimings.download(config, d.weightBytes)),
-                    writes);
+                    events);
         }
         while (r.nextTransitionAt != null && !r.nextTransitionAt.isAfter(now)) {
             Instant at = r.nextTransitionAt;
             if (ReplicaState.DRAINING.name().equals(r.state)) {
-                step(r, ReplicaState.TERMINATED, at, null, writes);
+                step(r, ReplicaState.TERMINATED, at, null, events);
             } else if (ReplicaState.DOWNLOADING_MODEL.name().equals(r.state)) {
                 step(r, ReplicaState.INITIALIZING, at,
-                        at.plus(ReplicaTimings.initialize(config, d.weightBytes, d.acceleratorCount)), writes);
+                        at.plus(ReplicaTimings.initialize(config, d.weightBytes, d.acceleratorCount)), events);
             } else if (ReplicaState.INITIALIZING.name().equals(r.state)) {
-                step(r, ReplicaState.READY, at, null, writes);
+                step(r, ReplicaState.READY, at, null, events);
                 LOG.infof("Replica %s is READY on %s", r.name, r.nodeId);
             } else {
                 r.nextTransitionAt = null;
@@ -521,12 +536,12 @@ public class Reconciler {
     }
 
     /** Runs the autoscaler on a deployment and stores its decision; deleted deployments stay at zero. */
-    private void autoscale(DeploymentEntity d, Autoscaler.Load load, Instant now, List<Uni<Void>> writes) {
+    private void autoscale(DeploymentEntity d, Autoscaler.Load load, Instant now, List<Outbox.Entry<?>> events) {
         if (d.deleted) {
             d.desiredReplicas = 0;
             return;
         }
-        requestDeletionWhenIdle(d, now, writes);
+        requestDeletionWhenIdle(d, now, events);
         // Scaled to zero by request: traffic from before the request does not count, one after it does (and ends it).
         if (d.manualZeroAt != null && d.lastRequestTime != null && d.lastRequestTime.isAfter(d.manualZeroAt)) {
             d.manualZeroAt = null;
@@ -552,7 +567,7 @@ public class Reconciler {
      * Asks the control plane, once, to delete a deployment with min replicas 0 that had no traffic for
      * {@code deleteAfterIdle} (7 days).
      */
-    private void requestDeletionWhenIdle(DeploymentEntity d, Instant now, List<Uni<Void>> writes) {
+    private void requestDeletionWhenIdle(DeploymentEntity d, Instant now, List<Outbox.Entry<?>> events) {
         if (d.minReplicas != 0 || d.deletionRequestedAt != null || d.lastRequestTime == null
                 || now.isBefore(d.lastRequestTime.plus(config.deleteAfterIdle()))) {
             return;
@@ -561,8 +576,8 @@ public class Reconciler {
         String reason = "no traffic for " + config.deleteAfterIdle().toDays() + " days with min replicas 0";
         LOG.infof("Deployment %s: asking the control plane to delete it (%s)", d.name, reason);
         DeploymentDeletionRequested request = new DeploymentDeletionRequested(d.name, d.uid, reason, now);
-        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.DEPLOYMENT_DELETION_REQUESTED, d.name,
-                request)));
+        events.add(new Outbox.Entry<>(EventTypes.DEPLOYMENT_DELETION_REQUESTED, d.name,
+                request));
     }
 
     private Autoscaler.Policy policy(DeploymentEntity d) {
@@ -600,7 +615,7 @@ public class Reconciler {
      * at once.
      */
     private List<ReplicaEntity> rollout(DeploymentEntity d, List<ReplicaEntity> rs, Instant now,
-            List<Uni<Void>> writes) {
+            List<Outbox.Entry<?>> events) {
         List<ReplicaEntity> current = new ArrayList<>();
         List<ReplicaEntity> old = new ArrayList<>();
         for (ReplicaEntity r : rs) {
@@ -612,13 +627,13 @@ public class Reconciler {
             } else if (ReplicaState.READY.name().equals(r.state)) {
                 old.add(r);
             } else {
-                retire(r, now, writes);
+                retire(r, now, events);
             }
         }
         current.sort(Comparator.comparing((ReplicaEntity r) -> ReplicaState.READY.name().equals(r.state))
                 .thenComparing(r -> r.createTime, Comparator.reverseOrder()));
         while (current.size() > d.desiredReplicas) {
-            retire(current.remove(0), now, writes);
+            retire(current.remove(0), now, events);
         }
         int missing = d.desiredReplicas - current.size();
         int room = old.isEmpty() ? missing : Math.min(missing, d.desiredReplicas + 1 - current.size() - old.size());
@@ -630,17 +645,17 @@ public class Reconciler {
         long excessOld = old.size() + readyCurrent - d.desiredReplicas;
         old.sort(Comparator.comparing(r -> r.createTime));
         for (int i = 0; i < excessOld && i < old.size(); i++) {
-            retire(old.get(i), now, writes);
+            retire(old.get(i), now, events);
         }
         return created;
     }
 
     /** A replica holding GPUs drains for {@code drainTime}; one still waiting for a node ends at once. */
-    private void retire(ReplicaEntity r, Instant now, List<Uni<Void>> writes) {
+    private void retire(ReplicaEntity r, Instant now, List<Outbox.Entry<?>> events) {
         if (ReplicaState.valueOf(r.state).holdsGpus()) {
-            step(r, ReplicaState.DRAINING, now, now.plus(config.drainTime()), writes);
+            step(r, ReplicaState.DRAINING, now, now.plus(config.drainTime()), events);
         } else {
-            step(r, ReplicaState.TERMINATED, now, null, writes);
+            step(r, ReplicaState.TERMINATED, now, null, events);
         }
     }
 
@@ -675,23 +690,23 @@ public class Reconciler {
         return d.pinnedRegion == null ? List.of() : List.of(d.pinnedRegion);
     }
 
-    private void step(ReplicaEntity r, ReplicaState to, Instant at, Instant next, List<Uni<Void>> writes) {
+    private void step(ReplicaEntity r, ReplicaState to, Instant at, Instant next, List<Outbox.Entry<?>> events) {
         r.state = to.name();
         r.nextTransitionAt = next;
-        publish(r, at, writes);
+        publish(r, at, events);
     }
 
-    private void publish(ReplicaEntity r, Instant at, List<Uni<Void>> writes) {
+    private void publish(ReplicaEntity r, Instant at, List<Outbox.Entry<?>> events) {
         r.sequence++;
         r.updateTime = at;
         ReplicaUpdated event = new ReplicaUpdated(r.name, r.deploymentName, r.deploymentUid, r.sequence, r.state,
                 r.region, r.nodeId, r.acceleratorType, r.gpus, r.message, at);
-        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.REPLICA_UPDATED, r.name, event)));
+        events.add(new Outbox.Entry<>(EventTypes.REPLICA_UPDATED, r.name, event));
     }
 
     /** Publishes the deployment's status when it differs from the last one published. */
     private void status(DeploymentEntity d, List<ReplicaEntity> all, boolean failed, Instant now,
-            List<Uni<Void>> writes) {
+            List<Outbox.Entry<?>> events) {
         List<ReplicaEntity> rs = all.stream().filter(r -> !ReplicaState.TERMINATED.name().equals(r.state)).toList();
         int updated = (int) rs.stream().filter(r -> r.generation == d.replicaGeneration
                 && ReplicaState.READY.name().equals(r.state)).count();
@@ -712,11 +727,11 @@ public class Reconciler {
         d.updateTime = now;
         DeploymentStatusReported report = new DeploymentStatusReported(d.name, d.uid, d.generation, d.statusSequence,
                 d.desiredReplicas, rs.size(), stats, region, message, updated, outdated, failed, now);
-        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.DEPLOYMENT_STATUS_REPORTED, d.name, report)));
+        events.add(new Outbox.Entry<>(EventTypes.DEPLOYMENT_STATUS_REPORTED, d.name, report));
     }
 
     /** Publishes the pools' capacity when it changed, at most once per {@code capacityReportInterval}. */
-    private void capacity(Placer placer, Instant now, List<Uni<Void>> writes) {
+    private void capacity(Placer placer, Instant now, List<Outbox.Entry<?>> events) {
         if (now.isBefore(lastCapacityAt.plus(config.capacityReportInterval()))) {
             return;
         }
@@ -731,8 +746,8 @@ public class Reconciler {
         lastCapacity = key;
         lastCapacityAt = now;
         CapacityReported report = new CapacityReported(pools, now);
-        writes.add(Uni.createFrom().deferred(() -> outbox.add(EventTypes.CAPACITY_REPORTED, CapacityReported.KEY,
-                report)));
+        events.add(new Outbox.Entry<>(EventTypes.CAPACITY_REPORTED, CapacityReported.KEY,
+                report));
     }
 
     private static int count(List<ReplicaEntity> rs, ReplicaState state) {

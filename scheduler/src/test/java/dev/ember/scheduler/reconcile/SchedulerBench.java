@@ -139,7 +139,7 @@ public final class SchedulerBench {
             touch(loads, ds, random, now);
             long start = System.nanoTime();
             fleet.changed(fleet.deploymentList(), List.of(), List.of());
-            events += reconciler.plan(fleet, now).writes().size();
+            events += reconciler.plan(fleet, now).events().size();
             full[t] = System.nanoTime() - start;
         }
         report("every deployment decided (full resync)", ds.size(), fleet.live.size(), full, events, 0);
@@ -162,7 +162,7 @@ public final class SchedulerBench {
             fleet.changed(touched, reported, List.of());
             Reconciler.Plan plan = reconciler.plan(fleet, now);
             steady[t] = System.nanoTime() - start;
-            events += plan.writes().size();
+            events += plan.events().size();
             decided += t >= 5 ? plan.decided().size() : 0;
         }
         report("steady state (" + ds.size() / SLICES + " new load reports per tick)", ds.size(), fleet.live.size(),

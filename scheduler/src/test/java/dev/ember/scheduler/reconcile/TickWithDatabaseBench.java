@@ -1,5 +1,7 @@
 package dev.ember.scheduler.reconcile;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -69,6 +71,8 @@ class TickWithDatabaseBench {
 
     /** The deployments the last tick run decided (ADR 21). */
     private long lastDecided;
+    /** Milliseconds the JVM spent collecting garbage during the last tick run (pauses included in its time). */
+    private long lastGc;
 
     /** A measurement, not a test: it prints the figures and fails only if a tick does (or is not the kind expected). */
     @Test
@@ -110,10 +114,14 @@ class TickWithDatabaseBench {
         // load handler writes them; the clock moves one reconcile interval. Only the tick is timed.
         long[] steady = new long[TICKS];
         long[] decided = new long[TICKS];
+        TickPhases[] phases = new TickPhases[TICKS];
+        long[] gc = new long[TICKS];
         for (int t = 0; t < TICKS; t++) {
             touch(WARM_UP + t);
             steady[t] = run("incremental");
             decided[t] = lastDecided;
+            phases[t] = reconciler.lastPhases();
+            gc[t] = lastGc;
         }
         // The periodic full resync: the same tick, loading every row again.
         long[] full = new long[FULL_TICKS];
@@ -133,6 +141,17 @@ class TickWithDatabaseBench {
                 + "average; the slowest ticks %s%n",
                 Arrays.stream(decided).average().orElse(0), Arrays.stream(slowest).limit(3)
                         .map(i -> String.format("%.1f ms (%d decided)", steady[i] / 1e6, decided[i])).toList());
+        // Where the time went: each phase's median over the steady ticks, then the phases of the slowest ticks.
+        StringBuilder medians = new StringBuilder();
+        for (TickPhases.Phase p : TickPhases.Phase.values()) {
+            long[] each = Arrays.stream(phases).mapToLong(ph -> ph.nanos(p)).toArray();
+            medians.append(medians.isEmpty() ? "" : ", ").append(String.format("%s %.1f", p.name().toLowerCase(),
+                    percentile(each, 50)));
+        }
+        System.out.printf("reconciler tick with the database, steady state, phase medians: %s ms; the slowest ticks "
+                + "by phase: %s%n", medians,
+                Arrays.stream(slowest).limit(3)
+                        .map(i -> "[" + phases[i] + "; gc " + gc[i] + " ms]").toList());
         System.out.printf("reconciler tick with the database, %d deployments, full resync (every row loaded): p50 "
                 + "%.1f ms, max %.1f ms over %d ticks%n%n", DEPLOYMENTS, percentile(full, 50), percentile(full, 100),
                 FULL_TICKS);
@@ -153,10 +172,12 @@ class TickWithDatabaseBench {
     /** Runs one tick and returns its time; fails unless it was the kind of tick expected. */
     private long run(String expected) throws Throwable {
         double before = decidedSoFar();
+        long gcBefore = gcMillis();
         long start = System.nanoTime();
         String outcome = VertxContextSupport.subscribeAndAwait(() -> reconciler.tick());
         long nanos = System.nanoTime() - start;
         lastDecided = (long) (decidedSoFar() - before);
+        lastGc = gcMillis() - gcBefore;
         if (!expected.equals(outcome)) {
             throw new IllegalStateException("expected a " + expected + " tick, got " + outcome);
         }
@@ -167,6 +188,11 @@ class TickWithDatabaseBench {
     private double decidedSoFar() {
         Counter counter = registry.find(SchedulerMetrics.DECIDED).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static double percentile(long[] nanos, int p) {
