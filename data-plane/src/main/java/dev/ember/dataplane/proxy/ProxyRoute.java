@@ -87,7 +87,7 @@ public class ProxyRoute {
 
     /** Each event loop's client, by its thread. */
     private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
-    private HttpClientOptions clientOptions;
+    HttpClientOptions clientOptions;
 
     void routes(@Observes Router router) {
         if (!upstreams.any()) {
