@@ -9,11 +9,18 @@
 //       Open-loop load: RATE chat completions a second (on up to 64 keep-alive connections), first for 10 s of
 //       warm-up (client and server JIT), then for SECONDS measured: each request timed from when it was issued at
 //       its due time (a busy server's queue counts: the client does not wait for it), in microseconds.
+//   pairs RATE SEGMENT_SECONDS PAIRS URL_A KEY_A MODEL_A URL_B KEY_B MODEL_B
+//       The same open loop, one schedule of RATE requests a second sent to two targets in turn, in segments of
+//       SEGMENT_SECONDS: first 10 s of each (warm-up, in 5 s segments), then PAIRS pairs of one segment of each, A
+//       then B in odd pairs and B then A in even ones, so both see the same machine. A request goes to the target of
+//       the segment it is due in. Prints each pair's p50/p99 of A and B and what B adds at p99, then the p50/p99 of
+//       all of A's and all of B's measured requests, and what B adds.
 //   hold-streams URL KEY MODEL STREAMS SECONDS [MAX_TOKENS]
 //       Opens STREAMS concurrent streamed chat completions (max_tokens MAX_TOKENS, default 1000) against URL, holds
 //       them SECONDS (a stream whose reply ends is followed by a new one), and prints how many are open, how many got
 //       their first chunk, how many completed and how many chunks arrived in all, once a second.
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,12 +62,16 @@ public class OpenAiBench {
         } else if (args.length >= 6 && args[0].equals("rate")) {
             rate(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     java.util.Arrays.copyOfRange(args, 6, args.length));
+        } else if (args.length == 10 && args[0].equals("pairs")) {
+            pairs(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    java.util.Arrays.copyOfRange(args, 4, 10));
         } else if ((args.length == 6 || args.length == 7) && args[0].equals("hold-streams")) {
             holdStreams(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     args.length == 7 ? Integer.parseInt(args[6]) : 1000);
         } else {
             System.err.println("usage: OpenAiBench server PORT [STREAM_INTERVAL_MS STREAM_SECONDS] | "
-                    + "rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...] | hold-streams URL KEY MODEL STREAMS SECONDS "
+                    + "rate URL KEY MODEL RATE SECONDS [HEADER:VALUE...] | pairs RATE SEGMENT_SECONDS PAIRS URL_A KEY_A "
+                    + "MODEL_A URL_B KEY_B MODEL_B | hold-streams URL KEY MODEL STREAMS SECONDS "
                     + "[MAX_TOKENS]");
             System.exit(2);
         }
@@ -111,55 +122,134 @@ public class OpenAiBench {
     static void rate(String url, String key, String model, int rate, int seconds, String[] headers)
             throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        java.net.URI uri = java.net.URI.create(url);
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true)
-                .setTcpNoDelay(true).setMaxWaitQueueSize(-1));
-        Buffer body = Buffer.buffer("{\"model\":\"" + model + "\",\"max_tokens\":16,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}");
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getRawPath()).putHeader("Content-Type", "application/json")
-                .putHeader("Authorization", "Bearer " + key);
+        Target target = Target.of(vertx, url, key, model);
         for (String header : headers) {
             int colon = header.indexOf(':');
-            options.putHeader(header.substring(0, colon), header.substring(colon + 1));
+            target.options().putHeader(header.substring(0, colon), header.substring(colon + 1));
         }
-        int warmup = rate * 10;
-        int total = warmup + rate * seconds;
-        long[] latencies = new long[total];
-        AtomicInteger done = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-        long start = System.nanoTime() + 100_000_000L;
-        int[] next = {0};
-        vertx.setPeriodic(1, id -> {
-            long now = System.nanoTime();
-            while (next[0] < total && start + next[0] * 1_000_000_000L / rate <= now) {
-                int i = next[0]++;
-                long issued = System.nanoTime();
-                client.request(options).compose(r -> r.send(body)).compose(response -> response.body()
-                        .map(b -> response.statusCode())).onComplete(result -> {
-                            latencies[i] = System.nanoTime() - issued;
-                            if (i >= warmup && (result.failed() || result.result() != 200)) {
-                                errors.incrementAndGet();
-                            }
-                            if (done.incrementAndGet() == total) {
-                                finished.countDown();
-                            }
-                        });
-            }
-            if (next[0] == total) {
-                vertx.cancelTimer(id);
-            }
-        });
-        finished.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        List<int[]> segments = List.of(new int[] {0, 10, -1}, new int[] {0, seconds, 0});
+        long start = System.nanoTime() + 100_000_000L; // when the schedule starts
+        OpenLoop run = OpenLoop.run(vertx, new Target[] {target}, segments, rate);
         double elapsed = (System.nanoTime() - start) / 1e9 - 10;
-        long[] sorted = java.util.Arrays.copyOfRange(latencies, warmup, total);
-        java.util.Arrays.sort(sorted);
+        long[] sorted = run.latencies(0, 0);
         System.out.printf("rate=%d sent=%d done=%d errors=%d achieved=%.0f/s p50_us=%d p90_us=%d p99_us=%d "
-                + "p999_us=%d max_us=%d%n", rate, total - warmup, done.get() - warmup, errors.get(),
-                (done.get() - warmup) / elapsed,
-                at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99), at(sorted, 0.999),
+                + "p999_us=%d max_us=%d%n", rate, rate * seconds, run.measured(), run.errors(),
+                run.measured() / elapsed, at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99), at(sorted, 0.999),
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000);
+        vertx.close();
+        System.exit(0);
+    }
+
+    /** One target of the open loop: its client and the request it is sent. */
+    record Target(HttpClient client, RequestOptions options, Buffer body) {
+
+        static Target of(Vertx vertx, String url, String key, String model) {
+            java.net.URI uri = java.net.URI.create(url);
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true)
+                    .setTcpNoDelay(true).setMaxWaitQueueSize(-1));
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
+                    .setPort(uri.getPort()).setURI(uri.getRawPath()).putHeader("Content-Type", "application/json")
+                    .putHeader("Authorization", "Bearer " + key);
+            return new Target(client, options, Buffer.buffer("{\"model\":\"" + model + "\",\"max_tokens\":16,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"));
+        }
+    }
+
+    /**
+     * RATE requests a second on one schedule, each sent to the target of the segment it is due in and timed from when
+     * it was issued at its due time. A segment is {target, seconds, pair}: pair -1 is warm-up, not measured.
+     */
+    record OpenLoop(List<int[]> segments, int[] segmentOf, long[] latencies, int measured, int errors) {
+
+        static OpenLoop run(Vertx vertx, Target[] targets, List<int[]> segments, int rate) throws Exception {
+            int total = segments.stream().mapToInt(s -> s[1] * rate).sum();
+            int[] segmentOf = new int[total];
+            for (int i = 0, s = 0; s < segments.size(); s++) {
+                for (int k = 0; k < segments.get(s)[1] * rate; k++) {
+                    segmentOf[i++] = s;
+                }
+            }
+            long[] latencies = new long[total];
+            AtomicInteger done = new AtomicInteger();
+            AtomicInteger measured = new AtomicInteger();
+            AtomicInteger errors = new AtomicInteger();
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            long start = System.nanoTime() + 100_000_000L;
+            int[] next = {0};
+            vertx.setPeriodic(1, id -> {
+                long now = System.nanoTime();
+                while (next[0] < total && start + next[0] * 1_000_000_000L / rate <= now) {
+                    int i = next[0]++;
+                    int[] segment = segments.get(segmentOf[i]);
+                    Target target = targets[segment[0]];
+                    long issued = System.nanoTime();
+                    target.client().request(target.options()).compose(r -> r.send(target.body()))
+                            .compose(response -> response.body().map(b -> response.statusCode()))
+                            .onComplete(result -> {
+                                latencies[i] = System.nanoTime() - issued;
+                                if (segment[2] >= 0) {
+                                    measured.incrementAndGet();
+                                    if (result.failed() || result.result() != 200) {
+                                        errors.incrementAndGet();
+                                    }
+                                }
+                                if (done.incrementAndGet() == total) {
+                                    finished.countDown();
+                                }
+                            });
+                }
+                if (next[0] == total) {
+                    vertx.cancelTimer(id);
+                }
+            });
+            long seconds = segments.stream().mapToLong(s -> s[1]).sum();
+            finished.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+            return new OpenLoop(segments, segmentOf, latencies, measured.get(), errors.get());
+        }
+
+        /** The sorted latencies of {@code target}'s measured requests in {@code pair} (-2: in every pair). */
+        long[] latencies(int target, int pair) {
+            java.util.List<Long> these = new java.util.ArrayList<>();
+            for (int i = 0; i < latencies.length; i++) {
+                int[] segment = segments.get(segmentOf[i]);
+                if (segment[0] == target && segment[2] >= 0 && (pair == -2 || segment[2] == pair)) {
+                    these.add(latencies[i]);
+                }
+            }
+            return these.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+    }
+
+    static void pairs(int rate, int segmentSeconds, int pairs, String[] targets) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        Target[] both = {Target.of(vertx, targets[0], targets[1], targets[2]),
+            Target.of(vertx, targets[3], targets[4], targets[5])};
+        // 5 s of A, 5 s of B, twice (warm-up), then the pairs, alternating which goes first.
+        List<int[]> segments = new java.util.ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            segments.add(new int[] {0, 5, -1});
+            segments.add(new int[] {1, 5, -1});
+        }
+        for (int p = 0; p < pairs; p++) {
+            int first = p % 2;
+            segments.add(new int[] {first, segmentSeconds, p});
+            segments.add(new int[] {1 - first, segmentSeconds, p});
+        }
+        OpenLoop run = OpenLoop.run(vertx, both, segments, rate);
+        for (int p = 0; p < pairs; p++) {
+            long[] a = run.latencies(0, p);
+            long[] b = run.latencies(1, p);
+            System.out.printf("pair=%d order=%s a_p50_us=%d a_p99_us=%d b_p50_us=%d b_p99_us=%d added_p99_us=%d%n",
+                    p + 1, p % 2 == 0 ? "AB" : "BA", at(a, 0.50), at(a, 0.99), at(b, 0.50), at(b, 0.99),
+                    at(b, 0.99) - at(a, 0.99));
+        }
+        long[] a = run.latencies(0, -2);
+        long[] b = run.latencies(1, -2);
+        System.out.printf("all rate=%d pairs=%d segment_s=%d sent=%d done=%d errors=%d a_p50_us=%d a_p99_us=%d "
+                + "a_p999_us=%d b_p50_us=%d b_p99_us=%d b_p999_us=%d added_p50_us=%d added_p99_us=%d%n", rate, pairs,
+                segmentSeconds, 2 * pairs * segmentSeconds * rate, run.measured(), run.errors(), at(a, 0.50),
+                at(a, 0.99), at(a, 0.999), at(b, 0.50), at(b, 0.99), at(b, 0.999), at(b, 0.50) - at(a, 0.50),
+                at(b, 0.99) - at(a, 0.99));
         vertx.close();
         System.exit(0);
     }

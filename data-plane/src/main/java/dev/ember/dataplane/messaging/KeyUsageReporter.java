@@ -21,7 +21,7 @@ import dev.ember.common.event.EventTypes;
 /**
  * Tells the control plane when a key is used, so its {@code lastUsed} covers inference too: at most one
  * {@code apikey.used} a minute per key from this instance, straight to Kafka (a measurement; a lost one is replaced
- * by the next use). Requests pay a map lookup, never a write.
+ * by the next use). Requests pay a map lookup, and take no lock unless the key is due.
  */
 @ApplicationScoped
 public class KeyUsageReporter {
@@ -38,16 +38,22 @@ public class KeyUsageReporter {
     @Inject
     Clock clock;
 
-    private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
+    /** When each key may next be reported. */
+    private final Map<String, Instant> nextDue = new ConcurrentHashMap<>();
 
     /** Records a use of the key named {@code keyName}; sends one when none was sent in the last minute. */
     public void used(String keyName) {
         Instant now = clock.instant();
+        // Read without a lock first: every request of a busy key ends here, on every event loop.
+        Instant due = nextDue.get(keyName);
+        if (due != null && now.isBefore(due)) {
+            return;
+        }
         Instant[] sent = new Instant[1];
-        lastSent.compute(keyName, (name, previous) -> {
-            if (previous == null || !now.isBefore(previous.plus(RESOLUTION))) {
+        nextDue.compute(keyName, (name, previous) -> {
+            if (previous == null || !now.isBefore(previous)) {
                 sent[0] = now;
-                return now;
+                return now.plus(RESOLUTION);
             }
             return previous;
         });

@@ -3,6 +3,8 @@ package dev.ember.dataplane.metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,6 +52,8 @@ public class InferenceMetrics {
     /** 1-2-5 steps, as vLLM builds its token-count buckets, up to the longest contexts served. */
     static final double[] TOKEN_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000,
             50000, 100000, 200000, 500000, 1000000};
+    private static final Duration[] TTFT_SLOS = durations(TTFT_BUCKETS);
+    private static final Duration[] TPOT_SLOS = durations(TPOT_BUCKETS);
     /** How often the engine gauges pick up replicas that appeared or went away (their values are read live). */
     static final Duration REPLICA_REFRESH = Duration.ofSeconds(1);
 
@@ -62,6 +66,7 @@ public class InferenceMetrics {
     @Inject
     Vertx vertx;
 
+    private final Map<Labels, Meters> byDeployment = new ConcurrentHashMap<>();
     private MultiGauge running;
     private MultiGauge waiting;
     private long timer = -1;
@@ -111,42 +116,98 @@ public class InferenceMetrics {
 
     /** Starts timing one request served by {@code deployment}'s {@code model}; finish it however it ends. */
     public Request start(String model, String deployment) {
-        Tags tags = Tags.of("model", model, "deployment", deployment);
-        return new Request(tags, System.nanoTime());
+        Meters meters = byDeployment.get(new Labels(model, deployment));
+        if (meters == null) {
+            meters = byDeployment.computeIfAbsent(new Labels(model, deployment), Meters::new);
+        }
+        return new Request(meters, System.nanoTime());
+    }
+
+    /** What a request's meters are labelled with. */
+    private record Labels(String model, String deployment) {
+    }
+
+    /**
+     * The meters of one model and deployment, registered once: a request records into them without building a meter
+     * id, its tags or its buckets again (the serving path allocates less and looks nothing up in the registry).
+     */
+    private final class Meters {
+
+        final Tags tags;
+        final DistributionSummary promptTokens;
+        final DistributionSummary generationTokens;
+        final Map<String, Counter> successes = new ConcurrentHashMap<>();
+        /** Registered by the first request that has a first (next) token, as the timers always were. */
+        private volatile Timer timeToFirstToken;
+        private volatile Timer perToken;
+
+        Meters(Labels labels) {
+            tags = Tags.of("model", labels.model(), "deployment", labels.deployment());
+            promptTokens = DistributionSummary.builder(PROMPT_TOKENS)
+                    .description("Prompt tokens of a request (vllm:request_prompt_tokens)")
+                    .tags(tags).serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
+            generationTokens = DistributionSummary.builder(GENERATION_TOKENS)
+                    .description("Generated tokens of a request (vllm:request_generation_tokens)")
+                    .tags(tags).serviceLevelObjectives(TOKEN_BUCKETS).register(registry);
+        }
+
+        Timer timeToFirstToken() {
+            Timer timer = timeToFirstToken;
+            if (timer == null) {
+                timer = Timer.builder(TIME_TO_FIRST_TOKEN)
+                        .description("From the request's arrival at the engine to its first token "
+                                + "(vllm:time_to_first_token_seconds)")
+                        .tags(tags).serviceLevelObjectives(TTFT_SLOS).register(registry);
+                timeToFirstToken = timer;
+            }
+            return timer;
+        }
+
+        Timer perToken() {
+            Timer timer = perToken;
+            if (timer == null) {
+                timer = Timer.builder(TIME_PER_OUTPUT_TOKEN)
+                        .description("Between two output tokens of a request (vllm:time_per_output_token_seconds)")
+                        .tags(tags).serviceLevelObjectives(TPOT_SLOS).register(registry);
+                perToken = timer;
+            }
+            return timer;
+        }
+
+        Counter success(String finishReason) {
+            Counter counter = successes.get(finishReason);
+            return counter != null
+                    ? counter
+                    : successes.computeIfAbsent(finishReason, reason -> Counter
+                            .builder(REQUEST_SUCCESS)
+                            .description(
+                                    "Requests that delivered their reply, by finish reason (vllm:request_success_total)")
+                            .tags(tags.and("finished_reason", reason)).register(registry));
+        }
     }
 
     /** One request's timings, taken as its tokens are delivered. Used by one thread at a time. */
-    public final class Request {
+    public static final class Request {
 
-        private final Tags tags;
+        private final Meters meters;
         private final long startNanos;
         private long lastTokenNanos = -1;
-        private Timer perToken;
 
-        Request(Tags tags, long startNanos) {
-            this.tags = tags;
+        private Request(Meters meters, long startNanos) {
+            this.meters = meters;
             this.startNanos = startNanos;
         }
 
         /** The first token is out: time to first token. */
         public void firstToken() {
             lastTokenNanos = System.nanoTime();
-            Timer.builder(TIME_TO_FIRST_TOKEN)
-                    .description("From the request's arrival at the engine to its first token "
-                            + "(vllm:time_to_first_token_seconds)")
-                    .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS))
-                    .register(registry).record(lastTokenNanos - startNanos, TimeUnit.NANOSECONDS);
+            meters.timeToFirstToken().record(lastTokenNanos - startNanos, TimeUnit.NANOSECONDS);
         }
 
         /** Another token is out: the gap since the previous one. */
         public void nextToken() {
             long now = System.nanoTime();
-            if (perToken == null) {
-                perToken = Timer.builder(TIME_PER_OUTPUT_TOKEN)
-                        .description("Between two output tokens of a request (vllm:time_per_output_token_seconds)")
-                        .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS))
-                        .register(registry);
-            }
+            Timer perToken = meters.perToken();
             if (lastTokenNanos >= 0) {
                 perToken.record(now - lastTokenNanos, TimeUnit.NANOSECONDS);
             }
@@ -158,17 +219,10 @@ public class InferenceMetrics {
          * ({@code stop} or {@code length}); token counts are recorded for every request that started generating.
          */
         public void finish(int promptTokens, int generatedTokens, String finishReason) {
-            DistributionSummary.builder(PROMPT_TOKENS)
-                    .description("Prompt tokens of a request (vllm:request_prompt_tokens)")
-                    .tags(tags).serviceLevelObjectives(TOKEN_BUCKETS).register(registry).record(promptTokens);
-            DistributionSummary.builder(GENERATION_TOKENS)
-                    .description("Generated tokens of a request (vllm:request_generation_tokens)")
-                    .tags(tags).serviceLevelObjectives(TOKEN_BUCKETS).register(registry).record(generatedTokens);
+            meters.promptTokens.record(promptTokens);
+            meters.generationTokens.record(generatedTokens);
             if (finishReason != null) {
-                Counter.builder(REQUEST_SUCCESS)
-                        .description(
-                                "Requests that delivered their reply, by finish reason (vllm:request_success_total)")
-                        .tags(tags.and("finished_reason", finishReason)).register(registry).increment();
+                meters.success(finishReason).increment();
             }
         }
     }

@@ -4,31 +4,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.vertx.core.Vertx;
-
 import dev.ember.common.error.FieldViolation;
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.event.DeploymentSpec;
 import dev.ember.dataplane.engine.Embeddings;
-import dev.ember.dataplane.engine.ReplicaEngine;
 import dev.ember.dataplane.engine.Tokenizer;
-import dev.ember.dataplane.messaging.LoadReporter;
-import dev.ember.dataplane.messaging.UsageReporter;
-import dev.ember.dataplane.proxy.Upstreams;
-import dev.ember.dataplane.ratelimit.Admission;
 import dev.ember.dataplane.ratelimit.RateLimiter;
 import dev.ember.dataplane.routing.KeyCache;
-import dev.ember.dataplane.routing.ModelResolver;
-import dev.ember.dataplane.routing.NoReadyReplicaException;
-import dev.ember.dataplane.routing.RoutingTable;
 
 /**
  * Embeddings ({@code /embeddings}) on a deployment of an embedding model: resolved, routed to a ready replica and
@@ -44,30 +32,15 @@ public class EmbeddingService {
     static final String BASE64 = "base64";
 
     @Inject
-    ModelResolver models;
-
-    @Inject
-    RoutingTable routing;
-
-    @Inject
-    LoadReporter load;
-
-    @Inject
-    UsageReporter usage;
-
-    @Inject
-    Admission admission;
-
-    @Inject
-    Upstreams upstreams;
-
-    @Inject
-    Vertx vertx;
+    InferenceService inference;
 
     /** A validated request bound to the replica that will serve it. */
-    public record Prepared(EmbeddingRequest request, String deployment, RoutingTable.Replica replica,
-            ReplicaEngine engine, List<String> inputs, List<Integer> tokens, int dimensions, boolean base64,
-            UsageReporter.Key usageKey, RateLimiter.Decision rateLimits) {
+    public record Prepared(EmbeddingRequest request, InferenceService.Placed placed, List<String> inputs,
+            List<Integer> tokens, int dimensions, boolean base64) {
+
+        public RateLimiter.Decision rateLimits() {
+            return placed.admitted().rateLimits();
+        }
 
         public int promptTokens() {
             return tokens.stream().mapToInt(Integer::intValue).sum();
@@ -89,13 +62,7 @@ public class EmbeddingService {
         if (!violations.isEmpty()) {
             throw InvalidArgumentException.fields(violations);
         }
-        DeploymentSpec deployment = models.resolve(request.model(), caller);
-        upstreams.requireSimulated(deployment.name());
-        if (!deployment.model().embedding()) {
-            throw InvalidArgumentException.field("model", "'" + request.model() + "' serves "
-                    + deployment.model().name() + ", which is not an embedding model: use /chat/completions or "
-                    + "/completions");
-        }
+        DeploymentSpec deployment = inference.resolve(caller, request.model(), true);
         int modelDimensions = deployment.model().embeddingDimensions();
         if (request.dimensions() != null && request.dimensions() > modelDimensions) {
             throw InvalidArgumentException.field("dimensions", "must be at most " + modelDimensions + ", the "
@@ -114,16 +81,10 @@ public class EmbeddingService {
             }
             tokens.add(count);
         }
-        RoutingTable.Replica replica = routing.pick(deployment, routed.session()).orElseThrow(() -> {
-            load.wakeUp(deployment.name());
-            return new NoReadyReplicaException(deployment.name());
-        });
-        Admission.Admitted admitted = admission.admit(caller, deployment,
+        InferenceService.Placed placed = inference.place(caller, deployment, routed,
                 tokens.stream().mapToLong(Integer::longValue).sum(), "input");
-        ReplicaEngine engine = InferenceService.engineOf(replica, deployment);
-        return new Prepared(request, deployment.name(), replica, engine, List.copyOf(inputs), List.copyOf(tokens),
-                request.dimensions() == null ? modelDimensions : request.dimensions(), BASE64.equals(format),
-                admitted.usageKey(), admitted.rateLimits());
+        return new Prepared(request, placed, List.copyOf(inputs), List.copyOf(tokens),
+                request.dimensions() == null ? modelDimensions : request.dimensions(), BASE64.equals(format));
     }
 
     /**
@@ -131,29 +92,14 @@ public class EmbeddingService {
      * with their vectors.
      */
     public InferenceService.Generation<InferenceService.Completed> embed(Prepared p) {
-        LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
-        Runnable release = p.replica().acquire();
-        Runnable record = () -> {
-            release.run();
-            tracked.finish(0);
-            usage.record(p.usageKey(), p.promptTokens(), 0);
-        };
-        Pacing pacing;
-        try {
-            pacing = new Pacing(p.engine(), p.tokens(), Collections.nCopies(p.tokens().size(), 0));
-        } catch (RuntimeException e) {
-            record.run();
-            throw e;
-        }
-        // Each input's one step is its prefill; nothing is handed on until all are done.
-        CompletionStage<InferenceService.Completed> done = pacing.run(vertx, input -> {
-        }).whenComplete((prefill, failure) -> record.run()).thenApply(prefill -> vectors(p, prefill));
-        return new InferenceService.Generation<>(done,
-                () -> pacing.cancel(new CancellationException("the client left")));
+        // Each input's one step is its prefill; nothing is handed on until all are done, and nothing is generated.
+        return inference.generate(p.placed(), p.promptTokens(), p.tokens(), Collections.nCopies(p.tokens().size(), 0),
+                new InferenceService.Sequences() {
+                }).map(prefill -> vectors(p, prefill));
     }
 
     private InferenceService.Completed vectors(Prepared p, Duration prefill) {
-        String model = p.engine().model().model().name();
+        String model = p.placed().engine().model().model().name();
         List<EmbeddingList.Embedding> data = new ArrayList<>();
         for (int i = 0; i < p.inputs().size(); i++) {
             float[] vector = Embeddings.embed(model, p.inputs().get(i), p.dimensions());

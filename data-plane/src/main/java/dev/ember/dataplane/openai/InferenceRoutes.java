@@ -92,7 +92,7 @@ public class InferenceRoutes {
                 (rc, prepared) -> generate(rc, prepared, completions::stream, completions::complete));
         route(router, body, "/inference/v1/embeddings", EmbeddingRequest.class, embeddings::prepare,
                 (rc, prepared) -> respond(rc, embeddings.embed(prepared), prepared.rateLimits(),
-                        prepared.promptTokens(), prepared.deployment(), prepared.replica()));
+                        prepared.promptTokens(), prepared.placed().deployment(), prepared.placed().replica()));
     }
 
     /** How an endpoint validates a request and prepares it on a replica. */

@@ -95,11 +95,37 @@ public class InferenceService {
         Reply draft(int prompt, long seed, int maxTokens);
     }
 
+    /**
+     * A request bound to a ready replica of its deployment and admitted ({@link #place}): the end of every simulated
+     * endpoint's preparation.
+     */
+    public record Placed(String deployment, RoutingTable.Replica replica, ReplicaEngine engine,
+            Admission.Admitted admitted) {
+    }
+
     /** A validated request bound to the replica that will serve it, with every choice's reply already drawn. */
-    public record Prepared(GenerationRequest request, Sampling sampling, String deployment,
-            RoutingTable.Replica replica, ReplicaEngine engine, List<Prompt> prompts, List<Choice> choices, String id,
-            long created,
-            UsageReporter.Key usageKey, RateLimiter.Decision rateLimits) {
+    public record Prepared(GenerationRequest request, Sampling sampling, Placed placed, List<Prompt> prompts,
+            List<Choice> choices, String id, long created) {
+
+        public String deployment() {
+            return placed.deployment();
+        }
+
+        public RoutingTable.Replica replica() {
+            return placed.replica();
+        }
+
+        public ReplicaEngine engine() {
+            return placed.engine();
+        }
+
+        public UsageReporter.Key usageKey() {
+            return placed.admitted().usageKey();
+        }
+
+        public RateLimiter.Decision rateLimits() {
+            return placed.admitted().rateLimits();
+        }
 
         public boolean streaming() {
             return Boolean.TRUE.equals(request.stream());
@@ -117,7 +143,7 @@ public class InferenceService {
 
         /** Starts the serving metrics of one choice, labelled with the deployment's model, not the request's. */
         InferenceMetrics.Request timing(InferenceMetrics metrics) {
-            return metrics.start(engine.model().model().name(), deployment);
+            return metrics.start(engine().model().model().name(), deployment());
         }
     }
 
@@ -161,28 +187,18 @@ public class InferenceService {
      */
     public Prepared prepare(KeyCache.Key caller, GenerationRequest request, Sampling sampling, List<Prompt> prompts,
             String idPrefix, Drafter drafter, Routing routed) {
-        DeploymentSpec deployment = models.resolve(request.model(), caller);
-        upstreams.requireSimulated(deployment.name());
-        if (deployment.model().embedding()) {
-            throw InvalidArgumentException.field("model", "'" + request.model() + "' serves the embedding model "
-                    + deployment.model().name() + ", which generates no text: use /embeddings");
-        }
+        DeploymentSpec deployment = resolve(caller, request.model(), false);
         int context = deployment.contextLength();
         String limit = deployment.maxContextLength() > 0
                 ? "the deployment's maxContextLength"
                 : "the model's context length";
         List<Integer> maxTokens = prompts.stream().map(p -> fit(p, context, limit, sampling)).toList();
-
-        RoutingTable.Replica replica = routing.pick(deployment, routed.session()).orElseThrow(() -> {
-            load.wakeUp(deployment.name());
-            return new NoReadyReplicaException(deployment.name());
-        });
         long tokens = 0;
         for (int p = 0; p < prompts.size(); p++) {
             tokens += prompts.get(p).tokens() + (long) sampling.n() * maxTokens.get(p);
         }
-        Admission.Admitted admitted = admission.admit(caller, deployment, tokens, sampling.maxTokensParam());
-        ReplicaEngine engine = engineOf(replica, deployment);
+        Placed placed = place(caller, deployment, routed, tokens, sampling.maxTokensParam());
+        ReplicaEngine engine = placed.engine();
         List<Choice> choices = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
             Prompt prompt = prompts.get(p);
@@ -200,10 +216,42 @@ public class InferenceService {
                         drafter.draft(p, choiceSeed, max)));
             }
         }
-        return new Prepared(request, sampling, deployment.name(), replica, engine, List.copyOf(prompts),
-                List.copyOf(choices),
-                idPrefix + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond(),
-                admitted.usageKey(), admitted.rateLimits());
+        return new Prepared(request, sampling, placed, List.copyOf(prompts), List.copyOf(choices),
+                idPrefix + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
+    }
+
+    /**
+     * The simulated deployment that {@code model} names for {@code caller}, checked to serve what the endpoint needs:
+     * an embedding model for {@code /embeddings} ({@code embeddings}), a model that generates text for the others.
+     */
+    DeploymentSpec resolve(KeyCache.Key caller, String model, boolean embeddings) {
+        DeploymentSpec deployment = models.resolve(model, caller);
+        upstreams.requireSimulated(deployment.name());
+        if (embeddings && !deployment.model().embedding()) {
+            throw InvalidArgumentException.field("model", "'" + model + "' serves " + deployment.model().name()
+                    + ", which is not an embedding model: use /chat/completions or /completions");
+        }
+        if (!embeddings && deployment.model().embedding()) {
+            throw InvalidArgumentException.field("model", "'" + model + "' serves the embedding model "
+                    + deployment.model().name() + ", which generates no text: use /embeddings");
+        }
+        return deployment;
+    }
+
+    /**
+     * Picks the ready replica of {@code deployment} ({@link RoutingTable#pick}; with none, asks the scheduler to wake
+     * one) and admits the request of at most {@code tokens} tokens ({@link Admission}: a serverless request counts
+     * against the account's rate limits).
+     *
+     * @param tokensParam the request parameter that sets most of the tokens, named when they alone are over the limit
+     */
+    Placed place(KeyCache.Key caller, DeploymentSpec deployment, Routing routed, long tokens, String tokensParam) {
+        RoutingTable.Replica replica = routing.pick(deployment, routed.session()).orElseThrow(() -> {
+            load.wakeUp(deployment.name());
+            return new NoReadyReplicaException(deployment.name());
+        });
+        Admission.Admitted admitted = admission.admit(caller, deployment, tokens, tokensParam);
+        return new Placed(deployment.name(), replica, engineOf(replica, deployment), admitted);
     }
 
     /**
@@ -242,7 +290,7 @@ public class InferenceService {
         return sampling.greedy() ? prompt.text().hashCode() : ThreadLocalRandom.current().nextLong();
     }
 
-    static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
+    private static ReplicaEngine engineOf(RoutingTable.Replica replica, DeploymentSpec deployment) {
         try {
             return replica.engine(deployment);
         } catch (ModelDoesNotFitException e) {
@@ -260,47 +308,101 @@ public class InferenceService {
      */
     Generation<Duration> run(Prepared p, TokenSink sink) {
         List<Choice> choices = p.choices();
-        LoadReporter.Tracked tracked = load.begin(p.deployment(), p.promptTokens());
         List<InferenceMetrics.Request> timings = choices.stream().map(c -> p.timing(metrics)).toList();
         int[] sent = new int[choices.size()];
         String[] finished = new String[choices.size()];
-        Runnable release = p.replica().acquire();
+        int[] left = {choices.size()};
+        return generate(p.placed(), p.promptTokens(), choices.stream().map(Choice::promptTokens).toList(),
+                choices.stream().map(c -> c.reply().tokens().size()).toList(), new Sequences() {
+
+                    @Override
+                    public void started() throws IOException {
+                        sink.started();
+                    }
+
+                    @Override
+                    public void token(int lane) throws IOException {
+                        Choice choice = choices.get(lane);
+                        sink.token(choice, sent[lane]);
+                        if (sent[lane] == 0) {
+                            timings.get(lane).firstToken();
+                        } else {
+                            timings.get(lane).nextToken();
+                        }
+                        if (++sent[lane] == choice.reply().tokens().size()) {
+                            sink.finished(choice, --left[0] == 0);
+                            finished[lane] = choice.reply().finishReason();
+                        }
+                    }
+
+                    @Override
+                    public int delivered() {
+                        return java.util.Arrays.stream(sent).sum();
+                    }
+
+                    @Override
+                    public void ended() {
+                        for (int i = 0; i < choices.size(); i++) {
+                            timings.get(i).finish(choices.get(i).promptTokens(), sent[i], finished[i]);
+                        }
+                    }
+                });
+    }
+
+    /** What a generation hands on, and records besides what {@link #generate} records for every request. */
+    interface Sequences {
+
+        /** The engine has the request's sequences; no token yet. */
+        default void started() throws IOException {
+        }
+
+        /** The next token of sequence {@code lane} is out. Throwing ends the generation. */
+        default void token(int lane) throws IOException {
+        }
+
+        /** The tokens handed on so far, all sequences together: what the request is billed for. */
+        default int delivered() {
+            return 0;
+        }
+
+        /** The generation is over, however it ended. */
+        default void ended() {
+        }
+    }
+
+    /**
+     * Runs one sequence per entry of {@code prompts} (its prompt tokens) and {@code outputs} (the tokens it generates)
+     * in the placed replica's batch, at the engine's pace, on Vert.x timers (no thread waits), handing each token to
+     * {@code sequences} as it is due. However it ends, it records what every request costs: the deployment's load
+     * (the request, its {@code promptTokens}, the tokens delivered and how long it took), the replica's count of
+     * requests in flight, and usage ({@code promptTokens}, each prompt once, and every token delivered: a stream the
+     * client left early is billed for what it was sent). The generation fails with what {@code sequences} throws (a
+     * client that left), or when it is cancelled.
+     *
+     * @return the generation, which completes with how long the engine took to the request's first token
+     */
+    Generation<Duration> generate(Placed placed, int promptTokens, List<Integer> prompts, List<Integer> outputs,
+            Sequences sequences) {
+        LoadReporter.Tracked tracked = load.begin(placed.deployment(), promptTokens);
+        Runnable release = placed.replica().acquire();
         Runnable record = () -> {
             release.run();
-            int delivered = 0;
-            for (int i = 0; i < choices.size(); i++) {
-                delivered += sent[i];
-                timings.get(i).finish(choices.get(i).promptTokens(), sent[i], finished[i]);
-            }
+            sequences.ended();
+            int delivered = sequences.delivered();
             tracked.finish(delivered);
-            // A stream the client left early is billed for the tokens it was sent.
-            usage.record(p.usageKey(), p.promptTokens(), delivered);
+            usage.record(placed.admitted().usageKey(), promptTokens, delivered);
         };
         Pacing pacing;
         try {
-            pacing = new Pacing(p.engine(), choices.stream().map(Choice::promptTokens).toList(),
-                    choices.stream().map(c -> c.reply().tokens().size()).toList());
+            pacing = new Pacing(placed.engine(), prompts, outputs);
         } catch (RuntimeException e) {
             record.run();
             throw e;
         }
-        int[] left = {choices.size()};
         CompletionStage<Duration> done;
         try {
-            sink.started();
-            done = pacing.run(vertx, lane -> {
-                Choice choice = choices.get(lane);
-                sink.token(choice, sent[lane]);
-                if (sent[lane] == 0) {
-                    timings.get(lane).firstToken();
-                } else {
-                    timings.get(lane).nextToken();
-                }
-                if (++sent[lane] == choice.reply().tokens().size()) {
-                    sink.finished(choice, --left[0] == 0);
-                    finished[lane] = choice.reply().finishReason();
-                }
-            });
+            sequences.started();
+            done = pacing.run(vertx, sequences::token);
         } catch (IOException | RuntimeException e) {
             pacing.cancel(e);
             done = CompletableFuture.failedFuture(e);

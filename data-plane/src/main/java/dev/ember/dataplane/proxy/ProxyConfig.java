@@ -33,7 +33,10 @@ public interface ProxyConfig {
     @WithDefault("PT5S")
     Duration connectTimeout();
 
-    /** Connections kept open to each upstream host (HTTP/1.1 keep-alive), shared by all requests. */
+    /**
+     * The most connections open to each upstream host (HTTP/1.1 keep-alive), shared out evenly among the event loops:
+     * each loop opens and reuses its own share (at least one), so a request is served by one thread from end to end.
+     */
     @WithDefault("512")
     int maxConnectionsPerHost();
 

@@ -3,6 +3,7 @@ package dev.ember.dataplane.proxy;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +16,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -82,16 +85,21 @@ public class ProxyRoute {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
     MemorySize maxBodySize;
 
-    private HttpClient client;
+    /** Each event loop's client, by its thread. */
+    private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
+    HttpClientOptions clientOptions;
 
     void routes(@Observes Router router) {
         if (!upstreams.any()) {
             return;
         }
-        // One pool of keep-alive connections per upstream host, used from the event loop of each request.
-        client = vertx.createHttpClient(new HttpClientOptions().setName("ember-upstreams").setKeepAlive(true)
-                .setMaxPoolSize(config.maxConnectionsPerHost())
-                .setConnectTimeout((int) config.connectTimeout().toMillis()));
+        int eventLoops = 0;
+        for (EventExecutor ignored : ((VertxInternal) vertx).getEventLoopGroup()) {
+            eventLoops++;
+        }
+        clientOptions = new HttpClientOptions().setName("ember-upstreams").setKeepAlive(true)
+                .setMaxPoolSize(perEventLoop(config.maxConnectionsPerHost(), eventLoops))
+                .setConnectTimeout((int) config.connectTimeout().toMillis());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
         ENDPOINTS.forEach((path, endpoint) -> router.post(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
                 .handler(body).handler(rc -> handle(rc, endpoint)));
@@ -99,9 +107,7 @@ public class ProxyRoute {
 
     @PreDestroy
     void close() {
-        if (client != null) {
-            client.close();
-        }
+        clients.values().forEach(HttpClient::close);
     }
 
     private void handle(RoutingContext rc, String endpoint) {
@@ -159,7 +165,20 @@ public class ProxyRoute {
         }
     }
 
+    /**
+     * The client of the calling event loop: its own pool of keep-alive connections to each upstream host, opened on
+     * that loop. A request is read, forwarded and answered by the one thread that accepted it: a connection opened by
+     * another loop would pass every write and every response between two threads, and each pass waits for the other
+     * thread to be scheduled, which on a busy machine is what the slowest requests wait for.
+     */
     HttpClient client() {
-        return client;
+        Thread loop = Thread.currentThread();
+        HttpClient client = clients.get(loop);
+        return client != null ? client : clients.computeIfAbsent(loop, t -> vertx.createHttpClient(clientOptions));
+    }
+
+    /** Each event loop's share of {@code maxConnectionsPerHost}, at least one. */
+    static int perEventLoop(int maxConnectionsPerHost, int eventLoops) {
+        return Math.max(1, (maxConnectionsPerHost + eventLoops - 1) / eventLoops);
     }
 }

@@ -16,7 +16,8 @@ import io.vertx.core.buffer.Buffer;
 final class StreamScanner {
 
     private final ObjectMapper json;
-    private Buffer tail = Buffer.buffer();
+    /** The unfinished end of the last piece; null when it ended on an event's end (and before any piece). */
+    private Buffer tail;
     private int chunks;
     private int promptTokens = -1;
     private int completionTokens = -1;
@@ -29,7 +30,7 @@ final class StreamScanner {
 
     /** Reads a piece of the stream; returns how many chunks (events other than {@code [DONE]}) it completed. */
     int feed(Buffer piece) {
-        Buffer data = tail.length() == 0 ? piece : tail.appendBuffer(piece);
+        Buffer data = tail == null ? piece : tail.appendBuffer(piece);
         int before = chunks;
         int start = 0;
         int length = data.length();
@@ -44,7 +45,7 @@ final class StreamScanner {
                 i = next;
             }
         }
-        tail = start == length ? Buffer.buffer() : data.getBuffer(start, length);
+        tail = start == length ? null : data.getBuffer(start, length);
         return chunks - before;
     }
 
