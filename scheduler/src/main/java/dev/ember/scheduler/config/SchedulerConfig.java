@@ -56,6 +56,14 @@ public interface SchedulerConfig {
     @WithDefault("P7D")
     Duration deleteAfterIdle();
 
+    /**
+     * The most deployments one tick changes (ADR 28): once this many changed, the tick leaves the rest of what it would
+     * decide to the next tick, which runs at once. Bounds a tick's writes and the time it holds the scheduler lock when
+     * hundreds of deployments change together.
+     */
+    @WithDefault("100")
+    int maxChangesPerTick();
+
     /** Region -> accelerator type -> number of nodes. */
     Map<String, Map<String, Integer>> inventory();
 }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,8 @@ final class Fleet {
 
     /** Deployments the next tick decides whatever the clock says: something about them changed. */
     private final TreeSet<String> dirty = new TreeSet<>();
+    /** Deployments a tick left for the next one (it reached its most changes), decided first, in this order. */
+    private final LinkedHashSet<String> deferred = new LinkedHashSet<>();
     /** The due index: deployments by the instant their next time rule falls due. */
     private final TreeMap<Instant, Set<String>> due = new TreeMap<>();
     private final Map<String, Instant> dueOf = new HashMap<>();
@@ -123,8 +126,9 @@ final class Fleet {
     }
 
     /**
-     * The deployments this tick decides, in name order: every dirty one and every one whose due instant is not after
-     * {@code now}. They leave the dirty set and the due index; deciding them sets them again.
+     * The deployments this tick decides: first those the last tick left (ADR 28), then, in name order, every dirty one
+     * and every one whose due instant is not after {@code now}. They leave the dirty set and the due index; deciding
+     * them sets them again, and those the tick does not get to are {@link #defer deferred}.
      */
     List<DeploymentEntity> takeDecided(Instant now) {
         Map<Instant, Set<String>> reached = due.headMap(now, true);
@@ -133,16 +137,36 @@ final class Fleet {
             names.forEach(dueOf::remove);
         }
         reached.clear();
-        List<DeploymentEntity> decided = new ArrayList<>(dirty.size());
+        List<DeploymentEntity> decided = new ArrayList<>(deferred.size() + dirty.size());
+        for (String name : deferred) {
+            take(name, decided);
+        }
         for (String name : dirty) {
-            DeploymentEntity d = deployments.get(name);
-            if (d != null) {
-                decided.add(d);
-                unschedule(name);
+            if (!deferred.contains(name)) {
+                take(name, decided);
             }
         }
+        deferred.clear();
         dirty.clear();
         return decided;
+    }
+
+    private void take(String name, List<DeploymentEntity> decided) {
+        DeploymentEntity d = deployments.get(name);
+        if (d != null) {
+            decided.add(d);
+            unschedule(name);
+        }
+    }
+
+    /** These deployments, taken but not decided by this tick, are the first the next tick decides, in this order. */
+    void defer(List<DeploymentEntity> rest) {
+        rest.forEach(d -> deferred.add(d.name));
+    }
+
+    /** Whether a tick left deployments for the next one. */
+    boolean hasDeferred() {
+        return !deferred.isEmpty();
     }
 
     /** The next tick decides this deployment again. */

@@ -79,6 +79,8 @@ import dev.ember.scheduler.placement.Placer;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** What the tick being decided logs about single deployments and replicas (one tick at a time decides). */
+    private final TickLog tickLog = new TickLog(LOG);
 
     @Inject
     SchedulerConfig config;
@@ -147,13 +149,25 @@ public class Reconciler {
 
     void start(@Observes StartupEvent ignored) {
         init();
-        loop = new SingleFlight(vertx, "Reconciler", () -> reconcile().replaceWith(false));
+        // A tick that left deployments for the next one (ADR 28) asks for it at once.
+        loop = new SingleFlight(vertx, "Reconciler", () -> tick().map(outcome -> leftWork()));
         timer = loop.every(config.reconcileInterval().toMillis());
     }
 
     /** Builds what the tick needs from the configuration; separate from start so a benchmark can tick without timers. */
     void init() {
+        checked(config);
         autoscaler = new Autoscaler(config.replicaConcurrency());
+    }
+
+    /** Fails the start on settings the reconciler cannot run with. */
+    static SchedulerConfig checked(SchedulerConfig config) {
+        if (config.maxChangesPerTick() < 1) {
+            // A tick that may change nothing would leave every deployment for the next, forever.
+            throw new IllegalArgumentException("scheduler.max-changes-per-tick must be at least 1, not "
+                    + config.maxChangesPerTick());
+        }
+        return config;
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -183,6 +197,12 @@ public class Reconciler {
     /** The copy of the fleet the last committed tick left; null when the next tick loads it in full. */
     Fleet fleet() {
         return fleet;
+    }
+
+    /** Whether the last tick that committed left deployments for the next one. */
+    boolean leftWork() {
+        Fleet f = fleet;
+        return f != null && f.hasDeferred();
     }
 
     /** How long the phases of the last tick that ended took; null before the first. */
@@ -346,6 +366,7 @@ public class Reconciler {
      * deployment again: dirty if it changed, else in the due index at its next time rule. Nothing touches the database.
      */
     Plan plan(Fleet fleet, Instant now) {
+        tickLog.begin();
         List<DeploymentEntity> decided = fleet.takeDecided(now);
         Placer placer = fleet.placer();
         List<ReplicaEntity> created = new ArrayList<>();
@@ -353,7 +374,15 @@ public class Reconciler {
         List<ReplicaEntity> changedReplicas = new ArrayList<>();
         List<Placer.Holding> released = new ArrayList<>();
         List<Outbox.Entry<?>> events = new ArrayList<>();
-        for (DeploymentEntity d : decided) {
+        int changes = 0;
+        for (int next = 0; next < decided.size(); next++) {
+            if (changes >= config.maxChangesPerTick()) {
+                // Enough written for one tick (ADR 28): the rest are the first the next tick decides, at once.
+                fleet.defer(decided.subList(next, decided.size()));
+                decided = decided.subList(0, next);
+                break;
+            }
+            DeploymentEntity d = decided.get(next);
             DeploymentMark deploymentBefore = DeploymentMark.of(d);
             List<ReplicaEntity> rs = fleet.replicasOf(d.name);
             ReplicaMark[] replicasBefore = new ReplicaMark[rs.size()];
@@ -402,6 +431,7 @@ public class Reconciler {
             fleet.schedule(d.name, nextDue(d, rs, reports, now));
             if (changed) {
                 fleet.markDirty(d.name);
+                changes++;
             }
         }
         capacity(placer, now, events);
@@ -411,6 +441,7 @@ public class Reconciler {
             fleet.capacityFreed(h.acceleratorType());
         }
         fleet.replicasChanged(created, decided);
+        tickLog.end();
         return new Plan(decided, created, changedDeployments, changedReplicas, events);
     }
 
@@ -527,7 +558,7 @@ public class Reconciler {
                         at.plus(ReplicaTimings.initialize(config, d.weightBytes, d.acceleratorCount)), events);
             } else if (ReplicaState.INITIALIZING.name().equals(r.state)) {
                 step(r, ReplicaState.READY, at, null, events);
-                LOG.infof("Replica %s is READY on %s", r.name, r.nodeId);
+                tickLog.info("Replica %s is READY on %s", r.name, r.nodeId);
             } else {
                 r.nextTransitionAt = null;
             }
@@ -555,7 +586,7 @@ public class Reconciler {
         d.aboveSince = decision.state().aboveSince();
         d.belowSince = decision.state().belowSince();
         if (decision.changed(before)) {
-            LOG.infof("Deployment %s: %d -> %d replica(s): %s", d.name, d.desiredReplicas,
+            tickLog.info("Deployment %s: %d -> %d replica(s): %s", d.name, d.desiredReplicas,
                     decision.state().desired(), decision.reason());
             d.desiredReplicas = decision.state().desired();
             d.scalingReason = decision.reason();
@@ -574,7 +605,7 @@ public class Reconciler {
         }
         d.deletionRequestedAt = now;
         String reason = "no traffic for " + config.deleteAfterIdle().toDays() + " days with min replicas 0";
-        LOG.infof("Deployment %s: asking the control plane to delete it (%s)", d.name, reason);
+        tickLog.info("Deployment %s: asking the control plane to delete it (%s)", d.name, reason);
         DeploymentDeletionRequested request = new DeploymentDeletionRequested(d.name, d.uid, reason, now);
         events.add(new Outbox.Entry<>(EventTypes.DEPLOYMENT_DELETION_REQUESTED, d.name,
                 request));

@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +49,11 @@ class DueIndexTickTest {
     @Inject
     MeterRegistry registry;
 
-    private final KafkaEvents kafka = new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers",
-            String.class));
+    private final KafkaEvents kafka = IncrementalReconcileTest.testKafka();
 
     @BeforeEach
     void onlyTheTestTicks() {
-        reconciler.stop(null);
-        tick();
+        IncrementalReconcileTest.takeOverTicks(reconciler);
     }
 
     @Test

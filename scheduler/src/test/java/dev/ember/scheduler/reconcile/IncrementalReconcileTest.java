@@ -88,13 +88,22 @@ class IncrementalReconcileTest {
     @Inject
     SchedulerRepositories.Quotas quotas;
 
-    private final KafkaEvents kafka = new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers",
-            String.class));
+    private final KafkaEvents kafka = testKafka();
 
     @BeforeEach
     void onlyTheTestTicks() {
+        takeOverTicks(reconciler);
+    }
+
+    /** The test's producer and consumer on the scheduler's Kafka broker. */
+    static KafkaEvents testKafka() {
+        return new KafkaEvents(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
+    /** Stops the reconciler's own ticks (the test runs each tick itself) and runs one. */
+    static void takeOverTicks(Reconciler reconciler) {
         reconciler.stop(null);
-        tick();
+        tick(reconciler);
     }
 
     @Test

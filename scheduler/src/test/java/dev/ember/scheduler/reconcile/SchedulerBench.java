@@ -256,6 +256,12 @@ public final class SchedulerBench {
                 return Duration.ofMillis(500);
             }
 
+            /** No bound: this benchmark measures what deciding every deployment costs (ADR 28 bounds the writes). */
+            @Override
+            public int maxChangesPerTick() {
+                return Integer.MAX_VALUE;
+            }
+
             @Override
             public Duration fullResyncInterval() {
                 return Duration.ofMinutes(5);
