@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
 
@@ -41,12 +41,13 @@ import dev.ember.testsupport.KafkaEvents;
 class BoundedTickTest {
 
     /** The test runs every tick itself, and a tick changes at most three deployments. */
-    public static class ThreeChangesPerTick implements QuarkusTestProfile {
+    public static class ThreeChangesPerTick extends IncrementalReconcileTest.OwnTicks {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("scheduler.reconcile-interval", "PT1H", "scheduler.full-resync-interval", "PT24H",
-                    "scheduler.max-changes-per-tick", "3");
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("scheduler.max-changes-per-tick", "3");
+            return overrides;
         }
     }
 
