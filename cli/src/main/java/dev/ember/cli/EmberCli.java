@@ -14,6 +14,7 @@ import dev.ember.cli.deployment.DeploymentCommands;
 import dev.ember.cli.finetuning.SupervisedFineTuningJobCommands;
 import dev.ember.cli.model.ModelCommands;
 import dev.ember.cli.quota.QuotaCommands;
+import dev.ember.cli.quota.RateLimitsCommand;
 import dev.ember.cli.region.RegionCommands;
 import dev.ember.cli.shape.DeploymentShapeVersionCommands;
 import dev.ember.cli.usage.UsageCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ember", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = false, description = {
         "Ember on the command line: deployments, models, LoRA addons, datasets, fine-tuning and batch inference jobs,"
-                + " keys, quotas, usage and chat.",
+                + " keys, quotas, rate limits, usage and chat.",
         "Settings come from flags, then EMBER_* environment variables, then auth.ini (see docs/cli.md).",
         "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 permission, 5 wait failed or timed out."}, subcommands = {
                 DeploymentCommands.class,
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
                 UserCommands.class,
                 WhoamiCommand.class,
                 QuotaCommands.class,
+                RateLimitsCommand.class,
                 DeploymentShapeVersionCommands.class,
                 RegionCommands.class,
                 UsageCommand.class,

@@ -1,14 +1,22 @@
 package dev.ember.controlplane.grpc;
 
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
 
 import dev.ember.common.error.InvalidArgumentException;
 import dev.ember.common.error.JsonErrors;
@@ -39,9 +47,36 @@ public final class ProtoJson {
             return JSON.readValue(PRINTER.print(message), type);
         } catch (InvalidProtocolBufferException e) {
             throw InvalidArgumentException.field("request", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A timestamp or duration outside protobuf's range (years 1 to 9999, +-10,000 years) cannot be printed.
+            String field = outOfRange(message, "");
+            throw InvalidArgumentException.field(field == null ? "request" : field, e.getMessage());
         } catch (JsonProcessingException e) {
             throw JsonErrors.invalidArgument(e);
         }
+    }
+
+    /** The JSON path of the first timestamp or duration in {@code message} that protobuf rejects, or null. */
+    private static String outOfRange(Message message, String prefix) {
+        for (Map.Entry<Descriptors.FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
+            Descriptors.FieldDescriptor f = e.getKey();
+            if (f.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE || f.isMapField()) {
+                continue;
+            }
+            String path = prefix + f.getJsonName();
+            for (Object value : f.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue())) {
+                if (value instanceof Timestamp t
+                        ? !Timestamps.isValid(t)
+                        : value instanceof Duration d ? !Durations.isValid(d) : false) {
+                    return path;
+                }
+                String inner = outOfRange((Message) value, path + ".");
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
     }
 
     /** An API record as the response message. */

@@ -7,16 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.google.rpc.BadRequest;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,7 +19,6 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 import dev.ember.common.event.DeploymentScaleRequested;
 import dev.ember.common.event.EventTypes;
@@ -41,22 +35,10 @@ class DeploymentServingGrpcTest {
 
     static final String LLAMA_70B = "accounts/fireworks/models/llama-v3p1-70b-instruct";
 
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
     DeploymentsGrpc.DeploymentsBlockingStub deployments() {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + KEY);
-        return DeploymentsGrpc.newBlockingStub(channel)
+        return DeploymentsGrpc.newBlockingStub(GrpcChannel.channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 

@@ -6,10 +6,6 @@ import static dev.ember.controlplane.deployment.DeploymentApiTest.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.Duration;
@@ -17,8 +13,6 @@ import com.google.protobuf.FieldMask;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +21,6 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 import dev.ember.controlplane.Platform;
 import dev.ember.controlplane.model.ModelFixtures;
@@ -85,26 +78,14 @@ import dev.ember.testsupport.EmberInfraResource;
 @QuarkusTestResource(EmberInfraResource.class)
 class GrpcApiTest {
 
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    <S extends AbstractStub<S>> S withKey(S stub, String key) {
+    static <S extends AbstractStub<S>> S withKey(S stub, String key) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     DeploymentsGrpc.DeploymentsBlockingStub deployments() {
-        return withKey(DeploymentsGrpc.newBlockingStub(channel), KEY);
+        return withKey(DeploymentsGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
     }
 
     @Test
@@ -176,6 +157,16 @@ class GrpcApiTest {
                 .build()));
         assertThat(fields(minMax)).contains("maxReplicaCount");
 
+        // A duration protobuf cannot print (beyond 10,000 years) is named like any bad field, not an internal error.
+        StatusRuntimeException endless = catchStatus(() -> deployments().createDeployment(CreateDeploymentRequest
+                .newBuilder().setParent("accounts/acme").setDeploymentId("endless")
+                .setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B).setAutoscalingPolicy(
+                        AutoscalingPolicy.newBuilder().setScaleUpWindow(Duration.newBuilder()
+                                .setSeconds(400_000_000_000L))))
+                .build()));
+        assertThat(endless.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(fields(endless)).containsExactly("autoscalingPolicy.scaleUpWindow");
+
         StatusRuntimeException missing = catchStatus(() -> deployments().getDeployment(GetDeploymentRequest
                 .newBuilder().setName("accounts/acme/deployments/never-was").build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -184,22 +175,23 @@ class GrpcApiTest {
                 .newBuilder().setName("deployments/x").build()));
         assertThat(badName.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
-        StatusRuntimeException noKey = catchStatus(() -> DeploymentsGrpc.newBlockingStub(channel)
+        StatusRuntimeException noKey = catchStatus(() -> DeploymentsGrpc.newBlockingStub(GrpcChannel.channel())
                 .getDeployment(GetDeploymentRequest.newBuilder().setName("accounts/acme/deployments/x").build()));
         assertThat(noKey.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(reason(noKey)).isEqualTo("MISSING_API_KEY");
 
-        StatusRuntimeException wrongKey = catchStatus(() -> withKey(DeploymentsGrpc.newBlockingStub(channel),
-                "em_wrong").getDeployment(
-                        GetDeploymentRequest.newBuilder()
-                                .setName("accounts/acme/deployments/x").build()));
+        StatusRuntimeException wrongKey = catchStatus(
+                () -> withKey(DeploymentsGrpc.newBlockingStub(GrpcChannel.channel()),
+                        "em_wrong").getDeployment(
+                                GetDeploymentRequest.newBuilder()
+                                        .setName("accounts/acme/deployments/x").build()));
         assertThat(reason(wrongKey)).isEqualTo("INVALID_API_KEY");
     }
 
     @Test
     void quotasRegionsAndAccountsAreServedToo() {
         QuotaApiTest.publishDefaultPools();
-        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(channel), KEY);
+        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         Quota quota = quotas.getQuota(GetQuotaRequest.newBuilder().setName("accounts/acme/quotas/h200-us-iowa-1")
                 .build());
         assertThat(quota.getMaxValue()).isEqualTo(128);
@@ -213,10 +205,12 @@ class GrpcApiTest {
                 .setQuota(Quota.newBuilder().setName("accounts/acme/quotas/h200-us-iowa-1").setValue(500))
                 .setUpdateMask(FieldMask.newBuilder().addPaths("value")).build())))).contains("value");
 
-        assertThat(withKey(RegionsGrpc.newBlockingStub(channel), KEY).listRegions(ListRegionsRequest
+        assertThat(withKey(RegionsGrpc.newBlockingStub(GrpcChannel.channel()), KEY).listRegions(ListRegionsRequest
                 .getDefaultInstance()).getRegionsList()).hasSize(6);
-        assertThat(withKey(AccountsGrpc.newBlockingStub(channel), KEY).getAccount(GetAccountRequest.newBuilder()
-                .setName("accounts/acme").build()).getState()).isEqualTo("READY");
+        assertThat(withKey(AccountsGrpc.newBlockingStub(GrpcChannel.channel()), KEY)
+                .getAccount(GetAccountRequest.newBuilder()
+                        .setName("accounts/acme").build())
+                .getState()).isEqualTo("READY");
     }
 
     @Test
@@ -225,7 +219,8 @@ class GrpcApiTest {
                 .setDeploymentId("acme-only").setDeployment(Deployment.newBuilder().setBaseModel(LLAMA_8B)).build());
         Platform.createAccount("grpc-other");
         String otherKey = Platform.userWithKey("grpc-other", "admin2", "admin");
-        DeploymentsGrpc.DeploymentsBlockingStub other = withKey(DeploymentsGrpc.newBlockingStub(channel), otherKey);
+        DeploymentsGrpc.DeploymentsBlockingStub other = withKey(DeploymentsGrpc.newBlockingStub(GrpcChannel.channel()),
+                otherKey);
 
         StatusRuntimeException get = catchStatus(() -> other.getDeployment(GetDeploymentRequest.newBuilder()
                 .setName("accounts/acme/deployments/acme-only").build()));
@@ -240,7 +235,7 @@ class GrpcApiTest {
     @Test
     void usersKeysModelsAndDeployedModelsAreServedToo() {
         Platform.createAccount("grpc-co");
-        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(channel), KEY);
+        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         User ada = users.createUser(CreateUserRequest.newBuilder().setParent("accounts/grpc-co").setUserId("ada")
                 .setUser(User.newBuilder().setRole("user").setEmail("ada@grpc-co.example")).build());
         assertThat(ada.getName()).isEqualTo("accounts/grpc-co/users/ada");
@@ -249,12 +244,13 @@ class GrpcApiTest {
         assertThat(users.listUsers(ListUsersRequest.newBuilder().setParent("accounts/grpc-co").build())
                 .getUsersList()).extracting(User::getName).contains(ada.getName());
 
-        ApiKeysGrpc.ApiKeysBlockingStub keys = withKey(ApiKeysGrpc.newBlockingStub(channel), KEY);
+        ApiKeysGrpc.ApiKeysBlockingStub keys = withKey(ApiKeysGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         ApiKey key = keys.createApiKey(dev.ember.proto.v1.CreateApiKeyRequest.newBuilder()
                 .setParent(ada.getName()).setApiKey(ApiKey.newBuilder().setDisplayName("ci")).build());
         assertThat(key.getKey()).startsWith(key.getPrefix());
         // The new key works over gRPC, and revoking it over gRPC stops it.
-        AccountsGrpc.AccountsBlockingStub asAda = withKey(AccountsGrpc.newBlockingStub(channel), key.getKey());
+        AccountsGrpc.AccountsBlockingStub asAda = withKey(AccountsGrpc.newBlockingStub(GrpcChannel.channel()),
+                key.getKey());
         assertThat(asAda.getAccount(GetAccountRequest.newBuilder().setName("accounts/grpc-co").build()).getName())
                 .isEqualTo("accounts/grpc-co");
         keys.deleteApiKey(dev.ember.proto.v1.DeleteApiKeyRequest.newBuilder().setParent(ada.getName())
@@ -262,7 +258,7 @@ class GrpcApiTest {
         assertThat(reason(catchStatus(() -> asAda.getAccount(GetAccountRequest.newBuilder()
                 .setName("accounts/grpc-co").build())))).isEqualTo("API_KEY_REVOKED");
 
-        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(channel), KEY);
+        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         Model lora = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder().setParent("accounts/acme")
                 .setModelId("grpc-lora").setModel(Model.newBuilder().setKind("HF_PEFT_ADDON")
                         .setPeftDetails(Model.PeftDetails.newBuilder().setBaseModel(LLAMA_8B).setR(8)))
@@ -279,7 +275,8 @@ class GrpcApiTest {
         models.deleteModel(DeleteModelRequest.newBuilder().setName(lora.getName()).build());
         assertThat(catchStatus(() -> models.getModel(GetModelRequest.newBuilder().setName(lora.getName()).build()))
                 .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(DeployedModelsGrpc.newBlockingStub(channel),
+        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(
+                DeployedModelsGrpc.newBlockingStub(GrpcChannel.channel()),
                 KEY);
         // Loading an addon that is not READY (still UPLOADING) is refused with the same error as over REST.
         Model pending = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder()
@@ -301,7 +298,7 @@ class GrpcApiTest {
     @Test
     void everyUpdateIsConditionalOnTheEtagItWasReadAt() {
         // Users: the tag a get returns makes the update conditional; the same tag again is stale.
-        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(channel), KEY);
+        UsersGrpc.UsersBlockingStub users = withKey(UsersGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         User created = users.createUser(CreateUserRequest.newBuilder().setParent("accounts/acme")
                 .setUserId("grpc-etag").setUser(User.newBuilder().setRole("user")).build());
         User read = users.getUser(GetUserRequest.newBuilder().setName(created.getName()).build());
@@ -323,7 +320,7 @@ class GrpcApiTest {
                 .getDisplayName()).isEqualTo("no tag");
 
         // Models.
-        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(channel), KEY);
+        ModelsGrpc.ModelsBlockingStub models = withKey(ModelsGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         Model model = models.createModel(dev.ember.proto.v1.CreateModelRequest.newBuilder()
                 .setParent("accounts/acme").setModelId("grpc-etag-lora").setModel(Model.newBuilder()
                         .setKind("HF_PEFT_ADDON").setPeftDetails(Model.PeftDetails.newBuilder()
@@ -343,7 +340,8 @@ class GrpcApiTest {
         String lora = ModelFixtures.readyLora(KEY, "acme", "grpc-etag-ready", LLAMA_8B);
         asAdmin().body("{\"baseModel\": \"" + LLAMA_8B + "\", \"enableAddons\": true}")
                 .post("/v1/accounts/acme/deployments?deploymentId=grpc-etag-base").then().statusCode(200);
-        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(DeployedModelsGrpc.newBlockingStub(channel),
+        DeployedModelsGrpc.DeployedModelsBlockingStub deployed = withKey(
+                DeployedModelsGrpc.newBlockingStub(GrpcChannel.channel()),
                 KEY);
         DeployedModel loaded = deployed.createDeployedModel(CreateDeployedModelRequest.newBuilder()
                 .setParent("accounts/acme").setDeployedModelId("grpc-etag-dm").setDeployedModel(DeployedModel
@@ -360,7 +358,7 @@ class GrpcApiTest {
         // Quotas: one never set has a tag as well.
         QuotaApiTest.publishDefaultPools();
         Platform.createAccount("grpc-etag-co");
-        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(channel), KEY);
+        QuotasGrpc.QuotasBlockingStub quotas = withKey(QuotasGrpc.newBlockingStub(GrpcChannel.channel()), KEY);
         Quota quota = quotas.getQuota(GetQuotaRequest.newBuilder()
                 .setName("accounts/grpc-etag-co/quotas/h100-us-texas-1").build());
         Quota raised = quotas.updateQuota(UpdateQuotaRequest.newBuilder()
@@ -377,7 +375,7 @@ class GrpcApiTest {
     @Test
     void deploymentShapesAndTheirVersionsAreServedToo() {
         DeploymentShapesGrpc.DeploymentShapesBlockingStub shapes = withKey(DeploymentShapesGrpc.newBlockingStub(
-                channel), KEY);
+                GrpcChannel.channel()), KEY);
         String fast = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast";
         DeploymentShape shape = shapes.getDeploymentShape(GetDeploymentShapeRequest.newBuilder().setName(fast)
                 .build());

@@ -7,16 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.FieldMask;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,7 +18,6 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 import dev.ember.controlplane.dataset.DatasetFixtures;
 import dev.ember.proto.v1.BatchInferenceJob;
@@ -50,18 +43,6 @@ import dev.ember.testsupport.EmberInfraResource;
 @QuarkusTestResource(EmberInfraResource.class)
 class JobsGrpcTest {
 
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
     <S extends AbstractStub<S>> S withKey(S stub) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + ADMIN_KEY);
@@ -70,7 +51,7 @@ class JobsGrpcTest {
 
     @Test
     void aDatasetAndItsJobsOverGrpcAreTheSameResourcesOverRest() {
-        DatasetsGrpc.DatasetsBlockingStub datasets = withKey(DatasetsGrpc.newBlockingStub(channel));
+        DatasetsGrpc.DatasetsBlockingStub datasets = withKey(DatasetsGrpc.newBlockingStub(GrpcChannel.channel()));
         Dataset created = datasets.createDataset(CreateDatasetRequest.newBuilder().setParent("accounts/acme")
                 .setDatasetId("grpc-data").setDataset(Dataset.newBuilder().setDisplayName("Over gRPC")).build());
         assertThat(created.getState()).isEqualTo("UPLOADING");
@@ -85,7 +66,7 @@ class JobsGrpcTest {
                 .isEqualTo("Renamed");
 
         SupervisedFineTuningJobsGrpc.SupervisedFineTuningJobsBlockingStub sft = withKey(
-                SupervisedFineTuningJobsGrpc.newBlockingStub(channel));
+                SupervisedFineTuningJobsGrpc.newBlockingStub(GrpcChannel.channel()));
         SupervisedFineTuningJob job = sft.createSupervisedFineTuningJob(CreateSupervisedFineTuningJobRequest
                 .newBuilder().setParent("accounts/acme").setSupervisedFineTuningJobId("grpc-tune")
                 .setSupervisedFineTuningJob(SupervisedFineTuningJob.newBuilder().setDataset(created.getName())
@@ -117,7 +98,7 @@ class JobsGrpcTest {
         assertThat(bad.getStatus().getDescription()).contains("loraRank");
 
         BatchInferenceJobsGrpc.BatchInferenceJobsBlockingStub batch = withKey(
-                BatchInferenceJobsGrpc.newBlockingStub(channel));
+                BatchInferenceJobsGrpc.newBlockingStub(GrpcChannel.channel()));
         BatchInferenceJob b = batch.createBatchInferenceJob(CreateBatchInferenceJobRequest.newBuilder()
                 .setParent("accounts/acme").setBatchInferenceJobId("grpc-batch")
                 .setBatchInferenceJob(BatchInferenceJob.newBuilder().setModel(LLAMA_8B)

@@ -309,6 +309,21 @@ class CliIT {
         assertThat(usage.out()).startsWith("Dedicated deployments:\nDEPLOYMENT").contains("Serverless:\nMODEL");
         JsonNode usageJson = parse(ok("usage", "-o", "json").out());
         assertThat(usageJson.has("dedicatedCosts")).isTrue();
+
+        // Serverless rate limits: a deployment of the catalog account is serverless to every other account.
+        PlatformClient.Response serverlessAccount = client.post(platform.controlPlaneUrl()
+                + "/v1/accounts?accountId=fireworks", "{\"email\": \"serverless@example.com\"}");
+        assertThat(serverlessAccount.status()).as(serverlessAccount.describe()).isIn(200, 409);
+        ok("deployment", "create", "llama-v3p1-8b-instruct", "--deployment-id", "cli-serverless",
+                "--min-replica-count", "0", "--account-id", "fireworks");
+        ok("quota", "update", "serverless-requests-per-minute", "--value", "120");
+        Result limits = ok("rate-limits");
+        assertThat(limits.out()).startsWith("DEPLOYMENT").containsPattern(
+                "(?m)^accounts/fireworks/deployments/cli-serverless +120 +1000000$");
+        JsonNode limitsJson = parse(ok("rate-limits", "--deployment",
+                "accounts/fireworks/deployments/cli-serverless", "-o", "json").out());
+        assertThat(limitsJson.path("rateLimits")).hasSize(3);
+        assertThat(limitsJson.path("rateLimits").get(0).path("effectiveLimit").asDouble()).isEqualTo(2.0);
     }
 
     @Test

@@ -14,20 +14,27 @@ import dev.ember.controlplane.grpc.GrpcLists;
 import dev.ember.controlplane.grpc.ProtoJson;
 import dev.ember.controlplane.quota.api.Quota;
 import dev.ember.controlplane.quota.service.QuotaService;
+import dev.ember.controlplane.quota.service.ServerlessRateLimitService;
 import dev.ember.controlplane.web.RunsToCompletion;
 import dev.ember.proto.v1.GetQuotaRequest;
 import dev.ember.proto.v1.ListQuotasRequest;
 import dev.ember.proto.v1.ListQuotasResponse;
+import dev.ember.proto.v1.ListServerlessRateLimitsRequest;
+import dev.ember.proto.v1.ListServerlessRateLimitsResponse;
 import dev.ember.proto.v1.Quotas;
 import dev.ember.proto.v1.UpdateQuotaRequest;
 
-/** GPU quotas over gRPC, through the same service as QuotaResource. */
+/** GPU quotas and serverless rate limits over gRPC, through the same services as QuotaResource and
+ * ServerlessRateLimitResource. */
 @GrpcService
 @RunsToCompletion
 public class QuotaGrpcService implements Quotas {
 
     @Inject
     QuotaService quotas;
+
+    @Inject
+    ServerlessRateLimitService rateLimits;
 
     @Inject
     GrpcAuthentication auth;
@@ -69,6 +76,20 @@ public class QuotaGrpcService implements Quotas {
                     ProtoJson.etag(request.getEtag(), request.getQuota().getEtag()))
                     .map(tagged -> ProtoJson.toProto(tagged, dev.ember.proto.v1.Quota.newBuilder()));
         });
+    }
+
+    @Override
+    public Uni<ListServerlessRateLimitsResponse> listServerlessRateLimits(ListServerlessRateLimitsRequest request) {
+        return auth.call(caller -> {
+            RateLimitQuery query = ProtoJson.toApi(request, RateLimitQuery.class);
+            return rateLimits.list(caller, AccountName.parse("parent", request.getParent()).account(),
+                    query.deployment(), query.start(), query.end(), query.interval())
+                    .map(limits -> ProtoJson.toProto(limits, ListServerlessRateLimitsResponse.newBuilder()));
+        });
+    }
+
+    /** The request's filter and time range as the REST query takes them (timestamps and durations as text). */
+    record RateLimitQuery(String deployment, String start, String end, String interval) {
     }
 
     /** accounts/{account}/quotas/{quota}. */
