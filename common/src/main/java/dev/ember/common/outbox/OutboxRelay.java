@@ -30,6 +30,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 
 import dev.ember.common.event.EventMessages;
 import dev.ember.common.observability.TraceContext;
+import dev.ember.common.persistence.NativeSelects;
 import dev.ember.common.reactive.SingleFlight;
 
 /**
@@ -126,9 +127,10 @@ public class OutboxRelay {
      */
     Uni<Integer> drain() {
         String sql = "delete from {h-schema}outbox_event where id in (select id from {h-schema}outbox_event where "
-                + "pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ") order by id limit " + batchSize + ") returning *";
+                + "pg_try_advisory_xact_lock(:lock) order by id limit " + batchSize + ") returning *";
         return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery(sql, OutboxEvent.class).getResultList())
+                .chain(session -> NativeSelects.create(session, sql, OutboxEvent.class, "lock", ADVISORY_LOCK)
+                        .getResultList())
                 .chain(taken -> {
                     if (taken.isEmpty()) {
                         return Uni.createFrom().item(0);

@@ -9,6 +9,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.JobProgressReported;
+import dev.ember.common.persistence.NativeSelects;
 import dev.ember.scheduler.placement.Placer;
 
 @ApplicationScoped
@@ -31,9 +32,9 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, String> {
      * reconciler's change sequence too), so the reconciler reads the jobs' GPUs only when they may have changed.
      */
     public Uni<Boolean> changedSince(long seen) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                "select exists (select 1 from scheduler.job where change_seq > ?1)", Boolean.class)
-                .setParameter(1, seen).getSingleResult());
+        return Panache.getSession().chain(s -> NativeSelects.create(s,
+                "select exists (select 1 from scheduler.job where change_seq > :seen)", Boolean.class, "seen", seen)
+                .getSingleResult());
     }
 
     static List<Placer.Holding> holdings(List<JobEntity> jobs) {

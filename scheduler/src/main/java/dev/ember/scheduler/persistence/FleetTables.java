@@ -12,6 +12,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 import dev.ember.common.event.EventCodec;
+import dev.ember.common.persistence.NativeSelects;
 
 /**
  * The reconciler's writes of a tick as a few set-based statements (one per table, the rows passed as one JSON array),
@@ -98,8 +99,9 @@ public class FleetTables {
 
     /** The number of reconciler ticks committed so far. */
     public Uni<Long> ticks() {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                "select ticks from scheduler.reconciler_epoch where id = 1", Long.class).getSingleResult());
+        return Panache.getSession().chain(s -> NativeSelects.create(s,
+                "select ticks from scheduler.reconciler_epoch where id in (:id)", Long.class, "id", 1)
+                .getSingleResult());
     }
 
     /**
@@ -115,8 +117,8 @@ public class FleetTables {
                         return Uni.createFrom().failure(new IllegalStateException(
                                 "the reconciler epoch moved during the tick: another writer ticked"));
                     }
-                    return s.createNativeQuery("select case when is_called then last_value else 0 end "
-                            + "from scheduler.change_seq", Long.class).getSingleResult();
+                    return NativeSelects.create(s, "select case when is_called then last_value else 0 end from "
+                            + "scheduler.change_seq where 1 in (:one)", Long.class, "one", 1).getSingleResult();
                 }));
     }
 

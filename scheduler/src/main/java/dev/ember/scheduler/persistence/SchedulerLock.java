@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.common.persistence.NativeSelects;
+
 /**
  * One transaction-scoped PostgreSQL advisory lock for everything that writes the scheduler's deployments. The
  * reconciler reads all deployments and writes them back at the end of its tick; without this lock, a spec or load
@@ -23,7 +25,7 @@ public class SchedulerLock {
 
     /** Takes the lock if it is free; false when another writer holds it. */
     public Uni<Boolean> tryAcquire() {
-        return Panache.getSession().chain(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(" + LOCK + ")",
-                Boolean.class).getSingleResult());
+        return Panache.getSession().chain(s -> NativeSelects.create(s, "select pg_try_advisory_xact_lock(:lock)",
+                Boolean.class, "lock", LOCK).getSingleResult());
     }
 }

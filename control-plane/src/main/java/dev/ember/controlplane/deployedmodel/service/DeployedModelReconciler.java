@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import dev.ember.common.persistence.NativeSelects;
 import dev.ember.common.reactive.SingleFlight;
 import dev.ember.controlplane.deployedmodel.persistence.DeployedModelEntity;
 import dev.ember.controlplane.deployedmodel.persistence.DeployedModelRepository;
@@ -69,9 +70,8 @@ public class DeployedModelReconciler {
     /** One pass, in one transaction; returns how many deployed models it looked at. */
     Uni<Integer> tick() {
         return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session
-                        .createNativeQuery("select pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")", Boolean.class)
-                        .getSingleResult())
+                .chain(session -> NativeSelects.create(session, "select pg_try_advisory_xact_lock(:lock)",
+                        Boolean.class, "lock", ADVISORY_LOCK).getSingleResult())
                 .chain(locked -> locked
                         ? deployedModels.needingWork(clock.instant().minus(config.unloadTime()),
                                 DeployedModelService.SERVING, BATCH)

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
+import dev.ember.common.persistence.NativeSelects;
 import dev.ember.controlplane.region.persistence.RegionPoolEntity;
 
 @ApplicationScoped
@@ -54,11 +55,11 @@ public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, Quota
      * becomes managed.
      */
     public Uni<Capacity> capacity(String account, String excludedDeployment) {
-        String sql = "select 'account', null, null, cast(null as bigint) from {h-schema}account where account_id = "
-                + ":account union all select 'pool', region, accelerator_type, cast(null as bigint) from "
+        String sql = "select 'account', null, null, cast(null as bigint) from {h-schema}account where account_id in "
+                + "(:accounts) union all select 'pool', region, accelerator_type, cast(null as bigint) from "
                 + "{h-schema}region_pool union all select 'quota', quota_id, null, value from {h-schema}quota where "
                 + "account_id = :account union all " + HOLDINGS;
-        return getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
+        return getSession().chain(session -> NativeSelects.create(session, sql, Object[].class, "accounts", account)
                 .setParameter("account", account)
                 .setParameter("excluded", excludedDeployment == null ? "" : excludedDeployment)
                 .getResultList())
