@@ -34,7 +34,7 @@ class ReconcilerSettingsTest {
                     if (method.getName().equals("maxChangesPerTick")) {
                         return bound;
                     }
-                    throw new UnsupportedOperationException(method.getName());
+                    throw new AssertionError("the check read " + method.getName() + ", not only the bound");
                 });
     }
 }
