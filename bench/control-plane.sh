@@ -13,5 +13,5 @@ cd "$REPO"
 # The reactor's own classes come first, ahead of any older ember jars in the local repository.
 CP="deploy/local/target/test-classes:deploy/local/target/classes:common/target/classes:test-support/target/classes"
 CP="$CP:$(cat deploy/local/target/bench.classpath)"
-exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
+exec java $BENCH_JAVA_OPTS -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
   dev.ember.local.ControlPlaneBench "${1:-200}" "${2:-30}" "${3:-16}"

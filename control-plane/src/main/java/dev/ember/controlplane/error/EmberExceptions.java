@@ -1,9 +1,18 @@
 package dev.ember.controlplane.error;
 
+import io.vertx.pgclient.PgException;
+
 import dev.ember.common.error.EmberException;
+import dev.ember.common.error.ResourceExhaustedException;
 
 /** Finds the client error inside wrappers (CompletionException, Hibernate, Mutiny) that reactive code adds. */
 public final class EmberExceptions {
+
+    /**
+     * The SQL state the GPU holdings trigger raises when a create or update, checked against its region's quota before
+     * it wrote, finds at commit that writes committed meanwhile took the room (migration V18, ADR 30).
+     */
+    static final String QUOTA_EXCEEDED_AT_COMMIT = "EQ001";
 
     private EmberExceptions() {
     }
@@ -12,6 +21,9 @@ public final class EmberExceptions {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EmberException ember) {
                 return ember;
+            }
+            if (t instanceof PgException pg && QUOTA_EXCEEDED_AT_COMMIT.equals(pg.getSqlState())) {
+                return new ResourceExhaustedException("QUOTA_EXCEEDED", pg.getErrorMessage());
             }
             if (t.getCause() == t) {
                 break;

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.ember.common.outbox.OutboxRelay;
+import dev.ember.controlplane.Database;
 import dev.ember.testsupport.EmberInfraResource;
 import dev.ember.testsupport.PrometheusText;
 
@@ -34,10 +32,7 @@ class OutboxBacklogTest {
 
     @Test
     void aStalledRelayShowsAsAGrowingBacklog() throws Exception {
-        Config config = ConfigProvider.getConfig();
-        try (Connection db = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""))) {
+        try (Connection db = Database.connect()) {
             try (Statement s = db.createStatement()) {
                 // The relay only drains while it holds this lock; holding it stalls every relay of the service.
                 s.execute("select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK + ")");

@@ -10,20 +10,17 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.ember.controlplane.Database;
 import dev.ember.testsupport.EmberInfraResource;
 
 /**
@@ -48,17 +45,14 @@ class DepartedClientsTest {
         asAdmin().body(BODY).post("/v1/accounts/acme/deployments?deploymentId=before-the-crowd").then()
                 .statusCode(200);
         List<Socket> crowd = new ArrayList<>();
-        try (Connection db = database()) {
-            // Hold the account's GPU holdings: every create now waits inside its transaction, after its insert.
-            db.setAutoCommit(false);
-            try (Statement lock = db.createStatement()) {
-                lock.execute("select gpus from control_plane.gpu_holding where account_id = 'acme' for update");
-            }
+        try (Connection db = Database.connect()) {
+            // Hold the account's row: every create now waits inside its transaction, at its insert.
+            Database.lockAccount(db, "acme");
             for (int i = 0; i < DEPARTING; i++) {
                 crowd.add(send("departed-" + i));
             }
-            try (Connection watcher = database()) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> waitingInserts(watcher) >= 19);
+            try (Connection watcher = Database.connect()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> Database.waitingInserts(watcher) >= 19);
             }
             for (Socket client : crowd) {
                 client.close();
@@ -91,20 +85,5 @@ class DepartedClientsTest {
         out.write(request.getBytes(StandardCharsets.UTF_8));
         out.flush();
         return socket;
-    }
-
-    private static Connection database() throws Exception {
-        var config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class), "");
-    }
-
-    private static int waitingInserts(Connection db) throws Exception {
-        try (Statement s = db.createStatement();
-                ResultSet r = s.executeQuery("select count(*) from pg_stat_activity "
-                        + "where wait_event_type = 'Lock' and query like 'insert into control_plane.deployment%'")) {
-            r.next();
-            return r.getInt(1);
-        }
     }
 }

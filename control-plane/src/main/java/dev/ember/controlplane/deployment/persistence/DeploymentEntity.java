@@ -102,6 +102,13 @@ public class DeploymentEntity {
     @Column(name = "scaling_schedules")
     public String scalingSchedules;
 
+    /**
+     * The GPU quota of its region that its last create or update was checked against (null: none applied); the
+     * commit-time holdings trigger refuses the write if the region's holdings then exceed it (V18, ADR 30).
+     */
+    @Column(name = "quota_gpus")
+    public Long quotaGpus;
+
     public String state;
 
     @Column(name = "status_code")

@@ -122,36 +122,28 @@ public class DeploymentService {
         if (disableSpeculativeDecoding) {
             refuseSpeculation(request);
         }
-        if (validateOnly) {
-            // A dry run writes nothing: one read gives the account, the GPU pools, its quotas and holdings.
-            return quotas.capacity(account, null).chain(capacity -> {
-                if (!capacity.accountExists()) {
-                    throw accountNotFound(account);
+        // One read, before anything is written (no lock): the account, the GPU pools, its quotas and holdings.
+        return quotas.capacity(account, null).chain(capacity -> {
+            if (!capacity.accountExists()) {
+                throw accountNotFound(account);
+            }
+            return settled(caller, account, request, disableSpeculativeDecoding).chain(settled -> {
+                DeploymentEntity entity = newEntity(name, settled);
+                capacityChecks(entity, capacity);
+                if (validateOnly) {
+                    // A create that stores finds a duplicate by the insert's unique violation; a dry run looks.
+                    return deployments.findByName(name).onItem().ifNotNull().failWith(() -> alreadyExists(name))
+                            .replaceWith(entity);
                 }
-                return settled(caller, account, request, disableSpeculativeDecoding)
-                        // A create that stores finds a duplicate by the insert's unique violation; a dry run looks.
-                        .call(() -> deployments.findByName(name).onItem().ifNotNull()
-                                .failWith(() -> alreadyExists(name)))
-                        .map(settled -> {
-                            DeploymentEntity entity = newEntity(name, settled);
-                            capacityChecks(entity, capacity);
-                            return entity;
-                        });
-            }).map(DeploymentMapper::toApi);
-        }
-        return settled(caller, account, request, disableSpeculativeDecoding).chain(settled -> {
-            DeploymentEntity entity = newEntity(name, settled);
-            // The event first (rolled back with the rest if the create is refused), so that the deployment's row,
-            // whose GPUs lock the holdings of its region until the commit, is the last write before the check.
-            return outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
-                    new DeploymentCreated(spec(entity, settled)))
-                    .chain(() -> deployments.persist(entity))
-                    .call(deployments::flush)
-                    .onFailure(EmberExceptions::isForeignKeyViolation).transform(f -> accountNotFound(account))
-                    .onFailure(EmberExceptions::isUniqueViolation).transform(f -> alreadyExists(name))
-                    // Checked once the row is written: its GPUs are in the locked holdings of its region, so a
-                    // concurrent create for the last GPUs there waits for this one and is judged with it (ADR 27).
-                    .call(() -> capacityChecks(entity, entity));
+                // Its commit moves its GPUs into the holdings of its region and checks the quota it was judged
+                // against again, counting what committed meanwhile (ADR 30).
+                return outbox.add(EventTypes.DEPLOYMENT_CREATED, name.toString(),
+                        new DeploymentCreated(spec(entity, settled)))
+                        .chain(() -> deployments.persist(entity))
+                        .call(deployments::flush)
+                        .onFailure(EmberExceptions::isForeignKeyViolation).transform(f -> accountNotFound(account))
+                        .onFailure(EmberExceptions::isUniqueViolation).transform(f -> alreadyExists(name));
+            });
         })
                 .map(DeploymentMapper::toApi);
     }
@@ -310,27 +302,23 @@ public class DeploymentService {
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled) {
         DeploymentRequest request = settled.request();
         HardwareSizing.Hardware hw = HardwareSizing.resolve(request, settled.model(), settled.draft());
-        // Checked once the change is written, as on a create: refused, the whole transaction rolls back.
-        return applyUpdate(e, settled, hw).call(deployments::flush).call(() -> capacityChecks(e, e));
+        // Read before the row changes, so its stored share is the one left out; checked again at commit, as a create.
+        return quotas.capacity(e.accountId, e).chain(capacity -> applyUpdate(e, settled, hw)
+                .invoke(() -> capacityChecks(e, capacity)))
+                .call(deployments::flush);
     }
 
     /**
      * Hardware the regions of the placement do not offer is refused (400), and so is a minimum that the account's GPU
-     * quotas leave no room for (429 RESOURCE_EXHAUSTED), before anything is placed. {@code self}: the stored
-     * deployment (written in this transaction), whose own GPUs are not counted against it.
+     * quotas leave no room for (429 RESOURCE_EXHAUSTED), before anything is placed; judged on {@code capacity} read
+     * before the write. Notes on {@code wanted} the quota its commit checks again.
      */
-    private Uni<Void> capacityChecks(DeploymentEntity wanted, DeploymentEntity self) {
-        return quotas.capacity(wanted.accountId, self).invoke(capacity -> capacityChecks(wanted, capacity))
-                .replaceWithVoid();
-    }
-
-    /** The same checks on a capacity already read (one read of the pools serves both). */
     private void capacityChecks(DeploymentEntity wanted, QuotaRepository.Capacity capacity) {
         AcceleratorType type = AcceleratorType.valueOf(wanted.acceleratorType);
         RegionService.requireOffered(capacity.pools(), type, RegionService.regionsOf(wanted.placement),
                 wanted.placement, "acceleratorType");
-        quotas.requireRoom(capacity, wanted.accountId, type, wanted.acceleratorCount, wanted.minReplicaCount,
-                wanted.placement);
+        wanted.quotaGpus = quotas.requireRoom(capacity, wanted.accountId, type, wanted.acceleratorCount,
+                wanted.minReplicaCount, wanted.placement);
     }
 
     private Uni<DeploymentEntity> applyUpdate(DeploymentEntity e, DeploymentSettings.Settled settled,
@@ -632,6 +620,8 @@ public class DeploymentService {
 
     private void restore(DeploymentEntity entity) {
         entity.state = CREATING;
+        // An undelete is not judged against a quota: its commit is not refused for one either.
+        entity.quotaGpus = null;
         entity.generation++;
         entity.deleteTime = null;
         entity.purgeTime = null;

@@ -18,15 +18,17 @@ public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, Quota
 
     /**
      * What the account's live deployments hold per accelerator type and region, from the table a trigger on the
-     * deployment table keeps (migration V17: each deployment counts max(desired, replicas, minimum, 1 while CREATING)
-     * replicas of its GPUs in its current region, or in the region its placement names before it has one), and the
-     * excluded deployment's own share taken off again, as a negative holding.
+     * deployment table keeps at each commit (migrations V17 and V18: each deployment counts max(desired, replicas,
+     * minimum, 1 while CREATING) replicas of its GPUs in its current region, or in the region its placement names
+     * before it has one; a multi-region placement not yet placed counts nowhere), and the excluded deployment's stored
+     * share taken off again, as a negative holding.
      */
     private static final String HOLDINGS = "select 'held', region, accelerator_type, gpus from {h-schema}gpu_holding "
-            + "where account_id = :account and gpus <> 0 union all select 'held', coalesce(current_region, "
-            + "placement), accelerator_type, -{h-schema}deployment_gpus(state, desired_replica_count, replica_count, "
-            + "min_replica_count, accelerator_count) from {h-schema}deployment where account_id = :account and "
-            + "deployment_id = :excluded";
+            + "where account_id = :account and gpus <> 0 union all select 'held', {h-schema}deployment_holding_region("
+            + "current_region, placement), accelerator_type, -{h-schema}deployment_gpus(state, desired_replica_count, "
+            + "replica_count, min_replica_count, accelerator_count) from {h-schema}deployment where account_id = "
+            + ":account and deployment_id = :excluded and {h-schema}deployment_holding_region(current_region, "
+            + "placement) is not null";
 
     /**
      * GPUs an account's deployments hold or are about to, in one region of one accelerator type (negative: a
@@ -49,10 +51,8 @@ public class QuotaRepository implements PanacheRepositoryBase<QuotaEntity, Quota
 
     /**
      * The {@link Capacity} of an account; {@code excludedDeployment} (a deployment ID, may be null) is left out of
-     * the holdings: a deployment being created or updated is judged without its own GPUs. Read after the deployment's
-     * row is written in the same transaction, the holdings of its region are locked and current: a concurrent create
-     * or update of the same account, type and region waits for this transaction, and then sees it. Nothing read
-     * becomes managed.
+     * the holdings: a deployment being updated is judged without its own GPUs. Nothing is locked: a write judged on
+     * it is checked again when it commits (ADR 30). Nothing read becomes managed.
      */
     public Uni<Capacity> capacity(String account, String excludedDeployment) {
         String sql = "select 'account', null, null, cast(null as bigint) from {h-schema}account where account_id in "

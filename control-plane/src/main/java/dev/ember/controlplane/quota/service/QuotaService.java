@@ -171,7 +171,8 @@ public class QuotaService {
 
     /**
      * What a deployment's capacity checks need, in one read: whether the account exists, the GPU pools, its quotas
-     * and what its deployments hold, {@code self} (the deployment being updated, may be null) left out.
+     * and what its deployments hold (committed), {@code self} (the deployment being updated, may be null) left out.
+     * Read before the deployment's row is written, so that its stored share is the one left out.
      */
     public Uni<QuotaRepository.Capacity> capacity(String account, DeploymentEntity self) {
         return quotas.capacity(account, self == null ? null : self.deploymentId);
@@ -179,9 +180,10 @@ public class QuotaService {
 
     /**
      * Refuses a deployment whose minimum replicas would take more GPUs than the account's quotas leave in the regions
-     * its placement allows, judged on {@code capacity} (read by {@link #capacity}).
+     * its placement allows, judged on {@code capacity} (read by {@link #capacity}). Returns the quota (GPUs) of the
+     * placement's region when it names one region with a quota, for the commit to check again (ADR 30); else null.
      */
-    public void requireRoom(QuotaRepository.Capacity capacity, String account, AcceleratorType type,
+    public Long requireRoom(QuotaRepository.Capacity capacity, String account, AcceleratorType type,
             int gpusPerReplica, int replicas, String placement) {
         int needed = gpusPerReplica * Math.max(replicas, 1);
         List<String> allowed = RegionService.regionsOf(placement);
@@ -212,6 +214,10 @@ public class QuotaService {
                     + "leaves room for " + room + ": " + String.join(", ", full)
                     + "; raise the quota or lower minReplicaCount or acceleratorCount");
         }
+        // One region with a quota: the commit checks that quota again, with the writes committed meanwhile counted.
+        return allowed.size() == 1 && !full.isEmpty()
+                ? s.value(new GpuQuota(type, Region.valueOf(allowed.get(0))).id())
+                : null;
     }
 
     /** What the account's quotas are now: the IDs of known pools and stored quotas, values, and usage. */
