@@ -2,7 +2,8 @@
 # The control plane under load (see ControlPlaneBench): create-deployment latency at a fixed rate (goal: p99 <= 20 ms
 # at 200 creates/s), the most creates a second with a fixed number of clients, and commit-to-Kafka event latency.
 # It starts the platform as ./ember up does (embedded PostgreSQL and Kafka), then stops the scheduler and data plane.
-# Usage: bench/control-plane.sh [RATE] [SECONDS] [CLIENTS]   (defaults 200 30 16)
+# Usage: bench/control-plane.sh [RATE] [SECONDS] [CLIENTS] [WARM-UP SECONDS]   (defaults 200 30 16 60)
+# BENCH_JAVA_OPTS=-Dember.pg.preload=pg_stat_statements loads that extension into the embedded PostgreSQL.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,5 +14,5 @@ cd "$REPO"
 # The reactor's own classes come first, ahead of any older ember jars in the local repository.
 CP="deploy/local/target/test-classes:deploy/local/target/classes:common/target/classes:test-support/target/classes"
 CP="$CP:$(cat deploy/local/target/bench.classpath)"
-exec java $BENCH_JAVA_OPTS -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
-  dev.ember.local.ControlPlaneBench "${1:-200}" "${2:-30}" "${3:-16}"
+exec java ${BENCH_JAVA_OPTS:-} -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" \
+  dev.ember.local.ControlPlaneBench "${1:-200}" "${2:-30}" "${3:-16}" "${4:-60}"

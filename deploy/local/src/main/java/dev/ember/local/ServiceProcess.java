@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess {
 
     private static final int TAIL_BYTES = 64 * 1024;
+    /** JVM options for every service, in place of {@link #DEFAULT_JVM_OPTIONS}; split on whitespace. */
+    static final String JAVA_OPTS_ENV = "EMBER_JAVA_OPTS";
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx768m", "-XX:+UseSerialGC");
 
     private final String module;
     private final Path jar;
@@ -84,7 +87,10 @@ final class ServiceProcess {
         Files.writeString(log, "==== " + Instant.now() + " starting " + module + " at " + baseUrl + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx768m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -92,6 +98,14 @@ final class ServiceProcess {
         builder.environment().putAll(extraEnv);
         process = builder.start();
         Files.writeString(pidFile, process.pid() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** The options {@code value} (an {@code EMBER_JAVA_OPTS}) names, or the defaults when it is unset or blank. */
+    static List<String> jvmOptions(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_JVM_OPTIONS;
+        }
+        return List.of(value.trim().split("\\s+"));
     }
 
     /** Whether {@code GET /q/health/ready} answers 200. */
