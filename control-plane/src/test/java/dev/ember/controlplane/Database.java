@@ -1,24 +1,13 @@
 package dev.ember.controlplane;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-
-/** A JDBC connection of the test's own to the control plane's database, for holding locks the service then meets. */
+/** Locks a test holds in the control plane's database (on a {@code ServiceDatabase} connection), and who waits on them. */
 public final class Database {
 
     private Database() {
-    }
-
-    public static Connection connect() throws Exception {
-        Config config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
     }
 
     /** Holds the account's row until {@code db}'s transaction ends: creates in it then wait at their insert. */

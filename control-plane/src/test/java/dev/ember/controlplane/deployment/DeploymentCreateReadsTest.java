@@ -28,6 +28,7 @@ import dev.ember.controlplane.Database;
 import dev.ember.controlplane.model.ModelFixtures;
 import dev.ember.controlplane.quota.QuotaApiTest;
 import dev.ember.testsupport.EmberInfraResource;
+import dev.ember.testsupport.ServiceDatabase;
 
 /**
  * A create reads the catalog from memory, but what can change (custom models, quotas) it reads as it is now: a
@@ -120,12 +121,12 @@ class DeploymentCreateReadsTest {
                 + "\"acceleratorCount\": 4, \"minReplicaCount\": 1, \"placement\": {\"region\": \"EU_ICELAND_1\"}}";
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<Response>> creates = new ArrayList<>();
-        try (Connection db = Database.connect()) {
+        try (Connection db = ServiceDatabase.connect()) {
             // Both creates read the quota's room (4 GPUs free) and check it, then wait at their insert.
             Database.lockAccount(db, "acme");
             creates.add(pool.submit(() -> create("waiter-one", body)));
             creates.add(pool.submit(() -> create("waiter-two", body)));
-            try (Connection watcher = Database.connect()) {
+            try (Connection watcher = ServiceDatabase.connect()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Database.waitingInserts(watcher) == 2);
             }
             db.rollback();

@@ -15,9 +15,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.ember.common.outbox.OutboxRelay;
-import dev.ember.controlplane.Database;
 import dev.ember.testsupport.EmberInfraResource;
 import dev.ember.testsupport.PrometheusText;
+import dev.ember.testsupport.ServiceDatabase;
 
 /** An operator sees events pile up in the outbox when the relay cannot drain it, and the pile go once it can. */
 @QuarkusTest
@@ -32,7 +32,7 @@ class OutboxBacklogTest {
 
     @Test
     void aStalledRelayShowsAsAGrowingBacklog() throws Exception {
-        try (Connection db = Database.connect()) {
+        try (Connection db = ServiceDatabase.connect()) {
             try (Statement s = db.createStatement()) {
                 // The relay only drains while it holds this lock; holding it stalls every relay of the service.
                 s.execute("select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK + ")");

@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.ember.controlplane.Database;
 import dev.ember.testsupport.EmberInfraResource;
+import dev.ember.testsupport.ServiceDatabase;
 
 /**
  * Clients that give up on their requests (close the connection) while the control plane is in the middle of their
@@ -45,13 +46,13 @@ class DepartedClientsTest {
         asAdmin().body(BODY).post("/v1/accounts/acme/deployments?deploymentId=before-the-crowd").then()
                 .statusCode(200);
         List<Socket> crowd = new ArrayList<>();
-        try (Connection db = Database.connect()) {
+        try (Connection db = ServiceDatabase.connect()) {
             // Hold the account's row: every create now waits inside its transaction, at its insert.
             Database.lockAccount(db, "acme");
             for (int i = 0; i < DEPARTING; i++) {
                 crowd.add(send("departed-" + i));
             }
-            try (Connection watcher = Database.connect()) {
+            try (Connection watcher = ServiceDatabase.connect()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> Database.waitingInserts(watcher) >= 19);
             }
             for (Socket client : crowd) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +22,6 @@ import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +40,7 @@ import dev.ember.common.outbox.Outbox;
 import dev.ember.common.outbox.OutboxRelay;
 import dev.ember.testsupport.EmberInfraResource;
 import dev.ember.testsupport.KafkaEvents;
+import dev.ember.testsupport.ServiceDatabase;
 
 /**
  * Many events written with one call of {@link Outbox#addAll} (ADR 25), on real PostgreSQL and Kafka: the rows are
@@ -63,7 +62,7 @@ class BatchedOutboxTest {
     void eventsAddedTogetherAreStoredOnceEachInTheOrderAdded() throws Throwable {
         String prefix = "accounts/batch-" + UUID.randomUUID().toString().substring(0, 8) + "/deployments/d/replicas/";
         List<Outbox.Entry<?>> burst = burst(prefix, EVENTS);
-        try (Connection db = connect()) {
+        try (Connection db = ServiceDatabase.connect()) {
             // The relay drains only while it holds this lock: holding it keeps every row in the table to look at.
             execute(db, "select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK + ")");
             try {
@@ -114,7 +113,7 @@ class BatchedOutboxTest {
     @Test
     void aTransactionThatRollsBackLeavesNoneOfItsEvents() throws Throwable {
         String prefix = "accounts/batch-" + UUID.randomUUID().toString().substring(0, 8) + "/deployments/d/replicas/";
-        try (Connection db = connect()) {
+        try (Connection db = ServiceDatabase.connect()) {
             execute(db, "select pg_advisory_lock(" + OutboxRelay.ADVISORY_LOCK + ")");
             try {
                 assertThatThrownBy(() -> inTransaction(() -> outbox.addAll(burst(prefix, 50))
@@ -179,13 +178,6 @@ class BatchedOutboxTest {
 
     private static void inTransaction(Supplier<Uni<Void>> work) throws Throwable {
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
-    }
-
-    private static Connection connect() throws SQLException {
-        Config config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
     }
 
     private static void execute(Connection db, String sql) throws SQLException {
