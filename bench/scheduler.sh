@@ -19,9 +19,10 @@ java -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -
   dev.ember.scheduler.reconcile.SchedulerBench "${1:-5000}" "${2:-10000}" "${3:-20}"
 
 # The whole tick with its database reads and commit, on a real (embedded) PostgreSQL: skip with NO_DB=1.
+# Its JVM (the scheduler's code, the embedded Kafka broker and the test) gets a fixed heap, TICK_JAVA_OPTS to change it.
 if [[ "${NO_DB:-}" != "1" ]]; then
   ./mvnw -B -ntp -q -pl scheduler -am verify -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dtest=TickWithDatabaseBench -Dbench.deployments="${2:-10000}" >/dev/null
+    -Dtest=TickWithDatabaseBench -Dbench.deployments="${2:-10000}" "-DargLine=${TICK_JAVA_OPTS:--Xmx2g}" >/dev/null
   grep -o "reconciler tick with the database[^&]*" \
     scheduler/target/surefire-reports/TEST-dev.ember.scheduler.reconcile.TickWithDatabaseBench.xml
 fi

@@ -75,6 +75,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("group.initial.rebalance.delay.ms", "0");
             props.put("auto.create.topics.enable", "true");
             props.put("log.cleaner.backoff.ms", "1000");
+            // The cleaner's dedupe buffer is allocated on the heap of the JVM that hosts the broker (a test's, or ember
+            // up's): the default 128 MB is sized for production brokers, 8 MB is ample for the platform's topics here.
+            props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
             // A restart on the same data must not wait out the previous session before the broker registers.
             props.put("broker.heartbeat.interval.ms", "500");
             props.put("broker.session.timeout.ms", "1500");

@@ -35,7 +35,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPort(port);
+                    .setPort(port)
+                    // The embedded builder turns synchronous commits off; the platform tells a user a change is saved
+                    // once it committed, so a commit waits for its WAL to reach the disk, as PostgreSQL's default does.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on");
             // For diagnosis, e.g. -Dember.pg.preload=pg_stat_statements (bench/README.md says how to read it).
             String preload = System.getProperty("ember.pg.preload");
             if (preload != null && !preload.isBlank()) {

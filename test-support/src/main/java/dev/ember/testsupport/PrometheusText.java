@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,22 @@ public final class PrometheusText {
     /** The sum of the matching samples; 0 when none match (a series not yet created has counted nothing). */
     public double sum(String name, String... labels) {
         return find(name, labels).stream().mapToDouble(Sample::value).sum();
+    }
+
+    /**
+     * A histogram's cumulative buckets by upper bound ({@code le}, +Inf included as infinity): the matching series of
+     * {@code name} (e.g. {@code http_server_requests_seconds_bucket}) summed per bound.
+     */
+    public NavigableMap<Double, Double> buckets(String name, String... labels) {
+        NavigableMap<Double, Double> buckets = new TreeMap<>();
+        for (Sample s : find(name, labels)) {
+            String le = s.labels().get("le");
+            if (le != null) {
+                buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), s.value(),
+                        Double::sum);
+            }
+        }
+        return buckets;
     }
 
     /** Whether any sample has this name. */

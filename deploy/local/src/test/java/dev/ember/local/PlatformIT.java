@@ -12,6 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +39,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 import dev.ember.dataplane.engine.JsonSchemas;
+import dev.ember.testsupport.EmbeddedPostgresServer;
+import dev.ember.testsupport.PrometheusText;
 
 /**
  * The platform as a user runs it: the three packaged services started by the launcher on a real PostgreSQL and
@@ -188,14 +195,33 @@ class PlatformIT {
 
     @Test
     @Order(3)
+    void thePlatformsDatabaseWaitsForTheDiskBeforeACommitReturns() throws SQLException {
+        try (Connection db = DriverManager.getConnection(platform.databaseUrl(), EmbeddedPostgresServer.USER, null);
+                Statement s = db.createStatement()) {
+            for (String setting : List.of("synchronous_commit", "fsync")) {
+                try (ResultSet value = s.executeQuery("show " + setting)) {
+                    assertThat(value.next()).isTrue();
+                    assertThat(value.getString(1)).as(setting).isEqualTo("on");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void everyServiceExposesHealthMetricsAndOpenApi() {
         for (String base : List.of(platform.controlPlaneUrl(), platform.schedulerUrl(), platform.dataPlaneUrl())) {
             Response health = get(base + "/q/health");
             assertThat(health.status()).as(base + " " + health.describe()).isEqualTo(200);
             assertThat(health.body().path("status").asText()).as(base).isEqualTo("UP");
+            // Any request outside /q is timed, a 404 too: its latency lands in the service's buckets.
+            assertThat(get(base + "/v1/no-such-path").status()).as(base).isEqualTo(404);
             Response metrics = get(base + "/q/metrics");
             assertThat(metrics.status()).as(base).isEqualTo(200);
             assertThat(metrics.text()).as(base).contains("jvm_memory_used_bytes");
+            assertThat(PrometheusText.parse(metrics.text())
+                    .buckets("http_server_requests_seconds_bucket", "uri", "NOT_FOUND")).as(base)
+                    .containsKeys(0.02, Double.POSITIVE_INFINITY);
             Response openApi = get(base + "/q/openapi?format=json");
             assertThat(openApi.status()).as(base).isEqualTo(200);
             assertThat(openApi.body().path("openapi").asText()).as(base).startsWith("3.");
