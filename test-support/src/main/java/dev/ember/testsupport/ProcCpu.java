@@ -3,6 +3,7 @@ package dev.ember.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * CPU time from Linux's /proc, for benchmarks that share a small machine with the services they measure: the
@@ -32,6 +33,11 @@ public final class ProcCpu {
                 return new Machine(0, 0);
             }
         }
+    }
+
+    /** CPU time of process {@code p} so far, all its threads; 0 when the platform does not tell. */
+    public static long processNanos(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     /** CPU time of the JIT compiler threads of the JVM with process id {@code pid}. */

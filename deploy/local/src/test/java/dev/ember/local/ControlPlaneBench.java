@@ -273,15 +273,11 @@ public final class ControlPlaneBench {
         static Cpu now(Path home) throws IOException {
             long pid = Long.parseLong(Files.readString(home.resolve("run").resolve(LocalPlatform.CONTROL_PLANE
                     + ".pid")).trim());
-            long controlPlane = cpu(ProcessHandle.of(pid).orElseThrow());
+            long controlPlane = ProcCpu.processNanos(ProcessHandle.of(pid).orElseThrow());
             String postmaster = Files.readAllLines(home.resolve("postgres").resolve("postmaster.pid")).get(0).trim();
             ProcessHandle postgres = ProcessHandle.of(Long.parseLong(postmaster)).orElseThrow();
-            long db = cpu(postgres) + postgres.descendants().mapToLong(Cpu::cpu).sum();
-            return new Cpu(controlPlane, ProcCpu.jitNanos(pid), db, cpu(ProcessHandle.current()));
-        }
-
-        private static long cpu(ProcessHandle p) {
-            return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            long db = ProcCpu.processNanos(postgres) + postgres.descendants().mapToLong(ProcCpu::processNanos).sum();
+            return new Cpu(controlPlane, ProcCpu.jitNanos(pid), db, ProcCpu.processNanos(ProcessHandle.current()));
         }
 
         void printSince(Cpu before, int creates) {

@@ -101,7 +101,7 @@ class TickWithDatabaseBench {
                             Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
                 }
             }
-            return new TickCpu(m.busyNanos(), self.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+            return new TickCpu(m.busyNanos(), ProcCpu.processNanos(self),
                     ProcCpu.jitNanos(self.pid()), m.stealNanos(), threads);
         }
 
