@@ -40,8 +40,9 @@ import dev.ember.common.reactive.SingleFlight;
  * <p>
  * It drains every poll interval and, with {@code ember.outbox.notify-channel} set, also when PostgreSQL notifies that
  * channel: a trigger on the outbox table notifies it, and PostgreSQL delivers the notification when the writing
- * transaction commits (to every replica's relay). A wake-up waits {@code ember.outbox.wake-delay} first, so the
- * commits of that moment leave in one batch; the poll stays as the fallback while the listening connection is down.
+ * transaction commits (to every replica's relay). Woken drains are at least {@code ember.outbox.wake-interval} apart
+ * (ADR 33): a commit after a quiet interval drains at once, and the commits of a busy interval leave in one batch
+ * when it ends; the poll stays as the fallback while the listening connection is down.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "ember.outbox.enabled", stringValue = "true")
@@ -68,12 +69,14 @@ public class OutboxRelay {
     @ConfigProperty(name = "ember.outbox.notify-channel")
     Optional<String> notifyChannel;
 
-    @ConfigProperty(name = "ember.outbox.wake-delay", defaultValue = "PT0.01S")
-    Duration wakeDelay;
+    @ConfigProperty(name = "ember.outbox.wake-interval", defaultValue = "PT0.05S")
+    Duration wakeInterval;
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** When the last woken drain was started ({@link System#nanoTime()}: pacing, not a rule on the clock). */
+    private volatile long lastWokenDrain = System.nanoTime() - Long.MAX_VALUE / 2;
     private SingleFlight relay;
     private PgSubscriber subscriber;
     private long timer = -1;
@@ -109,14 +112,24 @@ public class OutboxRelay {
                 channel, pollInterval));
     }
 
-    /** A commit wrote events: drain after the wake delay, once for all the commits of that delay. */
+    /**
+     * A commit wrote events: drain at once if the last woken drain started at least the wake interval ago, else when
+     * that interval ends, once for all the commits meanwhile.
+     */
     void wake() {
         if (wakePending.compareAndSet(false, true)) {
-            vertx.setTimer(Math.max(1, wakeDelay.toMillis()), id -> {
+            vertx.setTimer(wakeDelayMillis(lastWokenDrain, System.nanoTime(), wakeInterval), id -> {
+                lastWokenDrain = System.nanoTime();
                 wakePending.set(false);
                 relay.trigger();
             });
         }
+    }
+
+    /** How long a wake-up at {@code now} waits: what is left of the interval since {@code last}, at least 1 ms. */
+    static long wakeDelayMillis(long last, long now, Duration interval) {
+        long left = interval.toNanos() - (now - last);
+        return Math.max(1, (left + 999_999) / 1_000_000);
     }
 
     /**

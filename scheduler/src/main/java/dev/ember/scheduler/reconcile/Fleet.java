@@ -1,5 +1,6 @@
 package dev.ember.scheduler.reconcile;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,8 +42,14 @@ final class Fleet {
     final Map<DeploymentLoadEntity.Key, DeploymentLoadEntity> loads = new HashMap<>();
     /** The load reports of each deployment, by data-plane instance. */
     private final Map<String, Map<String, DeploymentLoadEntity>> loadsOf = new HashMap<>();
-    /** When the fleet was loaded in full; a full load comes again after {@code scheduler.full-resync-interval}. */
-    final Instant loadedAt;
+    /** The clock time the rolling resync last read a slice (or the fleet was loaded in full). */
+    private Instant resyncedAt;
+    /** The last deployment name the rolling resync read; "" : its next slice starts at the first name. */
+    private String resyncAfter = "";
+    /** The last node ID the rolling resync read; "" : its next slice starts at the first. */
+    private String nodeAfter = "";
+    /** The clock time every quota and the jobs' GPUs were last read. */
+    Instant quotasReadAt;
     /** The reconciler ticks counted in the database when this copy was last known to be the newest. */
     long ticks;
     /** The newest change number (V7) this copy includes: rows changed after it are read again on the next tick. */
@@ -70,7 +77,8 @@ final class Fleet {
         this.jobHoldings = List.copyOf(jobHoldings);
         this.defaultQuota = defaultQuota;
         this.ticks = ticks;
-        this.loadedAt = loadedAt;
+        this.resyncedAt = loadedAt;
+        this.quotasReadAt = loadedAt;
     }
 
     /**
@@ -123,6 +131,146 @@ final class Fleet {
 
     Placer placer() {
         return placer;
+    }
+
+    /**
+     * The rolling resync (ADR 32): the share of the fleet the tick at {@code now} reads again, the clock time since the
+     * last slice over {@code interval}, so that every row is read again at least once per interval; 0 when the clock
+     * has not moved since.
+     */
+    double resyncShare(Instant now, Duration interval) {
+        long elapsed = Duration.between(resyncedAt, now).toNanos();
+        return elapsed <= 0 ? 0 : (double) elapsed / Math.max(1, interval.toNanos());
+    }
+
+    /** How many of {@code size} rows a slice of {@code share} reads: rounded up, at least one, at most all. */
+    static int slice(int size, double share) {
+        return share <= 0 ? 0 : (int) Math.max(1, Math.min(size, Math.ceil(size * share)));
+    }
+
+    int deploymentSlice(double share) {
+        return slice(deployments.size(), share);
+    }
+
+    int nodeSlice(double share) {
+        return slice(nodes.size(), share);
+    }
+
+    /** The last deployment name the rolling resync read; the next slice starts after it ("" : at the first name). */
+    String resyncAfter() {
+        return resyncAfter;
+    }
+
+    /** The last node ID the rolling resync read; the next slice starts after it ("" : at the first). */
+    String nodeAfter() {
+        return nodeAfter;
+    }
+
+    /**
+     * Takes what the rolling resync read for the deployments named after {@link #resyncAfter()} up to {@code last}
+     * (inclusive, in the database's order of names): their rows, their live replicas and their load reports, in place
+     * of the copies held. Each of them is decided again; replicas that differ from the copies (a write outside the
+     * reconciler's rules) replace them and the placer is built again. {@code wrapped}: the slice reached the last
+     * name, so the next starts at the first; {@code last} null: no deployment after {@link #resyncAfter()}.
+     */
+    void resynced(List<DeploymentEntity> ds, List<ReplicaEntity> rs, List<DeploymentLoadEntity> ls, String last,
+            boolean wrapped, Instant now) {
+        changed(ds, ls, List.of());
+        Map<String, List<ReplicaEntity>> stored = new HashMap<>();
+        for (ReplicaEntity r : rs) {
+            stored.computeIfAbsent(r.deploymentName, k -> new ArrayList<>()).add(r);
+        }
+        // The database's order of names, not this copy's: both queries of the slice use the same collation.
+        Set<String> names = new TreeSet<>(stored.keySet());
+        ds.forEach(d -> names.add(d.name));
+        boolean drift = false;
+        for (String name : names) {
+            List<ReplicaEntity> held = replicasOf.getOrDefault(name, List.of());
+            List<ReplicaEntity> read = stored.getOrDefault(name, List.of());
+            if (!sameReplicas(held, read)) {
+                held.forEach(r -> live.remove(r.name));
+                replicasOf.remove(name);
+                read.forEach(this::add);
+                dirty.add(name);
+                drift = true;
+            }
+        }
+        if (drift) {
+            rebuildPlacer();
+        }
+        resyncAfter = wrapped || last == null ? "" : last;
+        resyncedAt = now;
+    }
+
+    /**
+     * Whether the active nodes the rolling resync read (the next after {@link #nodeAfter()}, in the database's order)
+     * are those of this copy; {@code wrapped}: the slice reached the last node, and {@code activeCount} (then read) is
+     * how many active nodes the database holds. The inventory changes only at a start, which loads everything: a
+     * difference is a write outside the rules, and the reconciler loads the whole fleet again.
+     */
+    boolean nodesMatch(List<NodeEntity> read, boolean wrapped, long activeCount) {
+        Map<String, NodeRow> held = new HashMap<>();
+        for (NodeEntity n : nodes) {
+            held.put(n.nodeId, NodeRow.of(n));
+        }
+        boolean match = read.stream().allMatch(n -> NodeRow.of(n).equals(held.get(n.nodeId)))
+                && (!wrapped || activeCount == nodes.size());
+        nodeAfter = wrapped || read.isEmpty() ? "" : read.get(read.size() - 1).nodeId;
+        return match;
+    }
+
+    /** Whether every quota and the GPUs running jobs hold are due to be read again ({@code interval} after the last). */
+    boolean quotasDue(Instant now, Duration interval) {
+        return !now.isBefore(quotasReadAt.plus(interval));
+    }
+
+    /**
+     * The rolling resync's read of every quota and the GPUs running jobs hold, once per interval. If a quota or a
+     * job's holding differs from the copy, the placer is built again and every waiting replica tries again.
+     */
+    void resyncedQuotas(List<QuotaEntity> qs, List<Placer.Holding> js, Instant now) {
+        Map<QuotaEntity.Key, QuotaEntity> read = new HashMap<>();
+        for (QuotaEntity q : qs) {
+            read.put(new QuotaEntity.Key(q.account, q.acceleratorType, q.region), q);
+        }
+        boolean changed = !quotaValues(quotas).equals(quotaValues(read)) || !jobHoldings.equals(js);
+        quotas.clear();
+        quotas.putAll(read);
+        jobHoldings = List.copyOf(js);
+        quotasReadAt = now;
+        if (changed) {
+            rebuildPlacer();
+            wakeAllWaiting();
+        }
+    }
+
+    private static boolean sameReplicas(List<ReplicaEntity> held, List<ReplicaEntity> read) {
+        if (held.size() != read.size()) {
+            return false;
+        }
+        Map<String, Reconciler.ReplicaMark> marks = new HashMap<>();
+        for (ReplicaEntity r : held) {
+            marks.put(r.name, Reconciler.ReplicaMark.of(r));
+        }
+        for (ReplicaEntity r : read) {
+            if (!Reconciler.ReplicaMark.of(r).equals(marks.get(r.name))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record NodeRow(String region, String acceleratorType, int gpus) {
+
+        static NodeRow of(NodeEntity n) {
+            return new NodeRow(n.region, n.acceleratorType, n.gpus);
+        }
+    }
+
+    private static Map<QuotaEntity.Key, Long> quotaValues(Map<QuotaEntity.Key, QuotaEntity> qs) {
+        Map<QuotaEntity.Key, Long> values = new HashMap<>();
+        qs.forEach((key, q) -> values.put(key, q.gpus));
+        return values;
     }
 
     /**
@@ -258,15 +406,22 @@ final class Fleet {
         replicasOf.computeIfAbsent(r.deploymentName, k -> new ArrayList<>()).add(r);
     }
 
-    /** Replicas share the nodes with running jobs. */
     private void rebuildPlacer() {
+        placer = freshPlacer();
+    }
+
+    /**
+     * A placer built from the nodes, the live replicas, the jobs' GPUs and the quotas (replicas share the nodes with
+     * running jobs): what {@link #placer()}, kept across ticks, must equal after every tick.
+     */
+    Placer freshPlacer() {
         Map<String, Long> limits = new HashMap<>();
         for (QuotaEntity q : quotas.values()) {
             limits.put(Placer.quotaKey(q.account, q.acceleratorType, q.region), q.gpus);
         }
         List<Placer.Holding> holdings = new ArrayList<>(Placer.holdings(new ArrayList<>(live.values())));
         holdings.addAll(jobHoldings);
-        placer = new Placer(nodes, holdings, limits, defaultQuota);
+        return new Placer(nodes, holdings, limits, defaultQuota);
     }
 
     List<DeploymentEntity> deploymentList() {

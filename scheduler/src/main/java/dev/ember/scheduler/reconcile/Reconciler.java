@@ -72,8 +72,9 @@ import dev.ember.scheduler.placement.Placer;
  * none of it: a restarted scheduler ends with exactly the desired replicas.
  *
  * <p>The fleet is kept in memory between ticks (ADR 14): a tick reads only the rows handlers changed since the last
- * one and writes only the rows it changed; the whole fleet is loaded at start, after a failed tick, when another
- * writer ticked, and every {@code scheduler.full-resync-interval}.
+ * one, plus a slice of the fleet that the rolling resync reads again (ADR 32: every row within
+ * {@code scheduler.full-resync-interval}), and writes only the rows it changed; the whole fleet is loaded at start,
+ * after a failed tick and when another writer ticked.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -189,7 +190,7 @@ public class Reconciler {
         return tick().replaceWithVoid();
     }
 
-    /** Makes the next tick load the whole fleet again, as the periodic full resync does. */
+    /** Makes the next tick load the whole fleet again, as after a failed tick. */
     void resyncOnNextTick() {
         resyncRequested = true;
     }
@@ -234,14 +235,13 @@ public class Reconciler {
                         ? Uni.createFrom().item("skipped")
                         : tables.ticks().chain(ticks -> {
                             Fleet current = fleet;
-                            boolean full = current == null || current.ticks != ticks || resyncRequested
-                                    || !now.isBefore(current.loadedAt.plus(config.fullResyncInterval()));
+                            boolean full = current == null || current.ticks != ticks || resyncRequested;
                             if (full) {
                                 // Nothing of the old copy may outlive a failure of this tick.
                                 fleet = null;
                                 resyncRequested = false;
                             }
-                            return (full ? loadAll(ticks, now) : loadChanges(current))
+                            return (full ? loadAll(ticks, now) : loadChanges(current).call(f -> resync(f, now)))
                                     .call(() -> Panache.getSession().invoke(Mutiny.Session::clear))
                                     .chain(f -> {
                                         ticked[0] = f;
@@ -307,6 +307,46 @@ public class Reconciler {
     }
 
     /**
+     * The rolling resync (ADR 32), the level-based safety net for writes the change numbers do not cover: each tick
+     * reads again, in name order, a slice of the deployments with their live replicas and load reports and a slice of
+     * the nodes, sized so that every row is read again within {@code scheduler.full-resync-interval} of clock time,
+     * and once per interval every quota and the jobs' GPUs. Nodes that differ from the copy make the next tick load
+     * everything (the inventory changes only at a start).
+     */
+    private Uni<Void> resync(Fleet fleet, Instant now) {
+        double share = fleet.resyncShare(now, config.fullResyncInterval());
+        int slice = fleet.deploymentSlice(share);
+        String after = fleet.resyncAfter();
+        Uni<Void> rows = slice == 0 ? Uni.createFrom().voidItem() : deployments.slice(after, slice).chain(ds -> {
+            if (ds.isEmpty()) {
+                fleet.resynced(ds, List.of(), List.of(), null, true, now);
+                return Uni.createFrom().voidItem();
+            }
+            String last = ds.get(ds.size() - 1).name;
+            return replicas.liveOfSlice(after, last).chain(rs -> loads.ofSlice(after, last)
+                    .invoke(ls -> fleet.resynced(ds, rs, ls, last, ds.size() < slice, now)))
+                    .replaceWithVoid();
+        });
+        int nodeSlice = fleet.nodeSlice(share);
+        Uni<Void> inventory = nodeSlice == 0
+                ? Uni.createFrom().voidItem()
+                : nodes.slice(fleet.nodeAfter(), nodeSlice).chain(ns -> {
+                    boolean wrapped = ns.size() < nodeSlice;
+                    return (wrapped ? nodes.countActive() : Uni.createFrom().item(-1L)).invoke(count -> {
+                        if (!fleet.nodesMatch(ns, wrapped, count)) {
+                            LOG.warn("The nodes in the database differ from the reconciler's copy (changed outside "
+                                    + "a start): the next tick loads the whole fleet again");
+                            resyncRequested = true;
+                        }
+                    }).replaceWithVoid();
+                });
+        return rows.chain(() -> inventory).chain(() -> !fleet.quotasDue(now, config.fullResyncInterval())
+                ? Uni.createFrom().voidItem()
+                : jobs.holdings().chain(js -> quotas.listAll()
+                        .invoke(qs -> fleet.resyncedQuotas(qs, js, now))).replaceWithVoid());
+    }
+
+    /**
      * What one tick decided: the deployments it decided, replicas to create, the deployments and replicas it changed
      * (to write), and the entity changes' events to write, in the order they happened.
      */
@@ -326,7 +366,7 @@ public class Reconciler {
     }
 
     /** The columns of a replica a tick may change. */
-    private record ReplicaMark(String state, String nodeId, String region, long generation, long sequence,
+    record ReplicaMark(String state, String nodeId, String region, long generation, long sequence,
             Instant nextTransitionAt, String message, Instant updateTime) {
 
         static ReplicaMark of(ReplicaEntity r) {

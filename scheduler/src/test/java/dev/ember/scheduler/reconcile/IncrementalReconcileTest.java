@@ -58,7 +58,7 @@ import dev.ember.testsupport.KafkaEvents;
 @TestProfile(IncrementalReconcileTest.OwnTicks.class)
 class IncrementalReconcileTest {
 
-    /** No timer ticks; full resyncs only when the test moves the clock a day. */
+    /** No timer ticks; the rolling resync reads every row again when the test moves the clock a day. */
     public static class OwnTicks implements QuarkusTestProfile {
 
         @Override
@@ -161,12 +161,38 @@ class IncrementalReconcileTest {
         assertThat(liveStates(doomed.name())).isEmpty();
         assertCopyEqualsDatabase();
 
-        // A day later the periodic full resync loads everything again, and finds what the copy held.
+        // A day later (the resync interval) the rolling resync has read every row again, and found what the copy held.
         Map<String, String> before = memory();
         TestClock.CLOCK.advance(Duration.ofHours(24));
-        assertThat(tick()).isEqualTo("full");
+        assertThat(tick()).isEqualTo("incremental");
         assertCopyEqualsDatabase();
         assertThat(memory().keySet()).isEqualTo(before.keySet());
+    }
+
+    @Test
+    void aWriteNoChangeNumberCoversIsReadAgainWithinTheResyncInterval() {
+        DeploymentSpec spec = spec("inc-by-hand", 1, 1, "US");
+        kafka.publish(EventTypes.DEPLOYMENT_CREATED, spec.name(), new DeploymentCreated(spec));
+        awaitStored(spec.name());
+        for (int i = 0; i < 6; i++) {
+            TestClock.CLOCK.advance(Duration.ofSeconds(3));
+            assertThat(tick()).isEqualTo("incremental");
+        }
+        assertThat(liveStates(spec.name())).containsExactly("READY");
+        // A replica changed by hand: replicas carry no change number, so no tick at this instant reads it again.
+        sql("update scheduler.replica set message = 'changed by hand' where deployment_name = '" + spec.name()
+                + "' and state = 'READY'");
+        assertThat(tick()).isEqualTo("incremental");
+        assertThat(messages(spec.name())).doesNotContain("changed by hand");
+
+        // Each tick reads again a slice sized by the clock time since the last: four quarters of the interval (24 h
+        // here) read every row, without a full load.
+        for (int i = 0; i < 4; i++) {
+            TestClock.CLOCK.advance(Duration.ofHours(6));
+            assertThat(tick()).isEqualTo("incremental");
+        }
+        assertThat(messages(spec.name())).containsExactly("changed by hand");
+        assertCopyEqualsDatabase();
     }
 
     @Test
@@ -219,6 +245,36 @@ class IncrementalReconcileTest {
         assertCopyEqualsDatabase();
     }
 
+    @Test
+    void aNodeChangedByHandMakesTheRollingResyncLoadEverythingAgain() {
+        assertThat(tick()).isEqualTo("incremental");
+        NodeEntity node = reconciler.fleet().nodes.get(0);
+        int gpus = node.gpus;
+        // The inventory changes only at a start; a node changed otherwise is found within the resync interval.
+        sql("update scheduler.node set gpus = " + (gpus / 2) + " where node_id = '" + node.nodeId + "'");
+        try {
+            assertThat(ticksUntilAFullLoad()).isTrue();
+            assertThat(reconciler.fleet().nodes).filteredOn(n -> n.nodeId.equals(node.nodeId))
+                    .extracting(n -> n.gpus).containsExactly(gpus / 2);
+            assertCopyEqualsDatabase();
+        } finally {
+            sql("update scheduler.node set gpus = " + gpus + " where node_id = '" + node.nodeId + "'");
+        }
+        assertThat(ticksUntilAFullLoad()).isTrue();
+        assertCopyEqualsDatabase();
+    }
+
+    /** Ticks a quarter of the resync interval apart, at most a whole interval and one tick: whether one loaded all. */
+    private boolean ticksUntilAFullLoad() {
+        for (int i = 0; i < 5; i++) {
+            TestClock.CLOCK.advance(Duration.ofHours(6));
+            if (tick().equals("full")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static DeploymentSpec spec(String id, int min, int max, String placement) {
         return new DeploymentSpec("accounts/inc/deployments/" + id, UUID.randomUUID().toString(), 1, id,
                 LLAMA_8B.name(), LLAMA_8B, "NVIDIA_H100_80GB", 1, "FP8", min, max, placement, Instant.now(), null);
@@ -256,13 +312,21 @@ class IncrementalReconcileTest {
         });
     }
 
+    private List<String> messages(String deployment) {
+        return reconciler.fleet().live.values().stream().filter(r -> r.deploymentName.equals(deployment))
+                .map(r -> r.message).toList();
+    }
+
     private List<String> liveStates(String deployment) {
         return reconciler.fleet().live.values().stream().filter(r -> r.deploymentName.equals(deployment))
                 .map(r -> r.state).toList();
     }
 
+    /** The copy holds the rows a full load reads, and the placer's counts kept across ticks are a fresh placer's. */
     private void assertCopyEqualsDatabase() {
         assertThat(memory()).isEqualTo(database());
+        Fleet fleet = reconciler.fleet();
+        assertThat(fleet.placer().capacity()).containsExactlyInAnyOrderElementsOf(fleet.freshPlacer().capacity());
     }
 
     /** The reconciler's copy, one line per row. */

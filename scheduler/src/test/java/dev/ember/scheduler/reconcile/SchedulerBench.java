@@ -142,7 +142,7 @@ public final class SchedulerBench {
             events += reconciler.plan(fleet, now).events().size();
             full[t] = System.nanoTime() - start;
         }
-        report("every deployment decided (full resync)", ds.size(), fleet.live.size(), full, events, 0);
+        report("every deployment decided (a full load)", ds.size(), fleet.live.size(), full, events, 0);
 
         // The steady state: 2% of the deployments report new load before each tick (each one every 25 s, within the
         // load report TTL), and only they, those they changed and those with a time rule due are decided.
