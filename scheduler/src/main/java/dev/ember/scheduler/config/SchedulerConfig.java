@@ -14,8 +14,8 @@ public interface SchedulerConfig {
     Duration reconcileInterval();
 
     /**
-     * How often, on the clock, a tick loads the whole fleet from the database instead of only the rows changed since
-     * the last tick: the level-based safety net for writes the change numbers do not cover.
+     * Within how much clock time the rolling resync (ADR 32) has read every row of the fleet again, a slice a tick:
+     * the level-based safety net for writes the change numbers do not cover.
      */
     @WithDefault("PT5M")
     Duration fullResyncInterval();
