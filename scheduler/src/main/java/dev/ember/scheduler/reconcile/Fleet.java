@@ -38,6 +38,8 @@ final class Fleet {
     /** The live replicas of each deployment, in the same order. */
     private final Map<String, List<ReplicaEntity>> replicasOf = new HashMap<>();
     final List<NodeEntity> nodes;
+    /** The nodes' columns by ID, for the rolling resync's comparison. */
+    private final Map<String, NodeRow> nodeRows = new HashMap<>();
     final Map<QuotaEntity.Key, QuotaEntity> quotas = new HashMap<>();
     final Map<DeploymentLoadEntity.Key, DeploymentLoadEntity> loads = new HashMap<>();
     /** The load reports of each deployment, by data-plane instance. */
@@ -74,6 +76,9 @@ final class Fleet {
     private Fleet(List<NodeEntity> nodes, List<Placer.Holding> jobHoldings, Long defaultQuota, long ticks,
             Instant loadedAt) {
         this.nodes = List.copyOf(nodes);
+        for (NodeEntity n : this.nodes) {
+            nodeRows.put(n.nodeId, NodeRow.of(n));
+        }
         this.jobHoldings = List.copyOf(jobHoldings);
         this.defaultQuota = defaultQuota;
         this.ticks = ticks;
@@ -209,11 +214,7 @@ final class Fleet {
      * difference is a write outside the rules, and the reconciler loads the whole fleet again.
      */
     boolean nodesMatch(List<NodeEntity> read, boolean wrapped, long activeCount) {
-        Map<String, NodeRow> held = new HashMap<>();
-        for (NodeEntity n : nodes) {
-            held.put(n.nodeId, NodeRow.of(n));
-        }
-        boolean match = read.stream().allMatch(n -> NodeRow.of(n).equals(held.get(n.nodeId)))
+        boolean match = read.stream().allMatch(n -> NodeRow.of(n).equals(nodeRows.get(n.nodeId)))
                 && (!wrapped || activeCount == nodes.size());
         nodeAfter = wrapped || read.isEmpty() ? "" : read.get(read.size() - 1).nodeId;
         return match;
