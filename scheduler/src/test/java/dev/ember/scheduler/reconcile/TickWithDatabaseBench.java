@@ -36,8 +36,9 @@ import dev.ember.testsupport.ProcCpu;
  * The whole reconciler tick, database included, for 10,000 deployments and 15,000 replicas on 5,000 nodes: the reads,
  * the in-memory decisions and the commit, in the steady state (the fleet in memory, 2% of the deployments with a new
  * load report before each tick, the clock moving one reconcile interval, the rolling resync reading a slice again)
- * and as a full load (every row loaded again, as after a failed tick). Not part of the build (its name ends in Bench); bench/scheduler.sh runs it after the in-memory
- * benchmark. It starts a real PostgreSQL and Kafka like every scheduler test.
+ * and as a full load (every row loaded again, as after a failed tick). Not part of the build (its name ends in
+ * Bench); bench/scheduler.sh runs it after the in-memory benchmark. It starts a real PostgreSQL and Kafka like every
+ * scheduler test.
  */
 @QuarkusTest
 @QuarkusTestResource(EmberInfraResource.class)
@@ -200,7 +201,7 @@ class TickWithDatabaseBench {
         List<Long> gcList = new ArrayList<>();
         List<TickCpu> cpuList = new ArrayList<>();
         /** The ticks that read every quota and the jobs' GPUs again (the rolling resync, once per interval). */
-        List<Long> inventoryTicks = new ArrayList<>();
+        List<Long> quotaTicks = new ArrayList<>();
         /** Whether each tick reached scheduler.max-changes-per-tick (and left work for the next). */
         List<Boolean> boundList = new ArrayList<>();
         long[] rounds = new long[TICKS];
@@ -210,10 +211,10 @@ class TickWithDatabaseBench {
             touch(WARM_UP + t);
             int inRound = 0;
             do {
-                Instant inventoryRead = reconciler.fleet().quotasReadAt;
+                Instant quotasRead = reconciler.fleet().quotasReadAt;
                 long nanos = run("incremental");
-                if (!reconciler.fleet().quotasReadAt.equals(inventoryRead)) {
-                    inventoryTicks.add(nanos);
+                if (!reconciler.fleet().quotasReadAt.equals(quotasRead)) {
+                    quotaTicks.add(nanos);
                 }
                 rounds[t] += nanos;
                 ticks.add(nanos);
@@ -274,8 +275,8 @@ class TickWithDatabaseBench {
         System.out.printf(
                 "reconciler tick with the database, steady state: the rolling resync read every quota and the "
                         + "jobs again in %d ticks: %s%n",
-                inventoryTicks.size(),
-                inventoryTicks.stream().map(n -> String.format("%.1f ms", n / 1e6)).toList());
+                quotaTicks.size(),
+                quotaTicks.stream().map(n -> String.format("%.1f ms", n / 1e6)).toList());
         System.out.printf("reconciler tick with the database, %d deployments, full load (every row loaded, as after a "
                 + "failed tick, with any tick after it that finished its work): p50 %.1f ms, max %.1f ms over %d "
                 + "ticks%n%n", DEPLOYMENTS, percentile(full, 50), percentile(full, 100), FULL_TICKS);
